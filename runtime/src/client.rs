@@ -1,0 +1,412 @@
+use crate::error::seconds;
+use crate::mask::Masker;
+use crate::paginate::State;
+use crate::select::Selector;
+use crate::{Auth, Endpoint, Error, Result, RetryPolicy};
+use futures_util::{stream, Stream, TryStreamExt};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// How much of an error response's body an error message quotes.
+const BODY_IN_ERRORS: usize = 512;
+
+/// Settings of a [`Client`]. Generated `Config` types fill it from the spec and the
+/// caller's secrets.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub auth: Auth,
+    /// Sent with every request; endpoint headers of the same name win.
+    pub headers: Vec<(String, String)>,
+    pub retry: RetryPolicy,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for one whole request, body included.
+    pub timeout: Duration,
+}
+
+impl ClientConfig {
+    /// dlt's defaults: no auth, no headers, dlt's retry policy, a 60 s request timeout.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            auth: Auth::None,
+            headers: Vec::new(),
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// One page of typed records.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub records: Vec<T>,
+    /// 1 for the first page of a call.
+    pub number: u64,
+    /// The page's URL, with secrets masked.
+    pub url: String,
+}
+
+/// An HTTP client for one API. Cheap to clone; streams it returns own a clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Auth,
+    headers: HeaderMap,
+    retry: RetryPolicy,
+    masker: Masker,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let base = Url::parse(&config.base_url).map_err(|e| {
+            Error::Config(format!("base URL `{}` is not a URL: {e}", config.base_url))
+        })?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL `{}` must start with http:// or https://",
+                config.base_url
+            )));
+        }
+        let headers = header_map(&config.headers)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .user_agent(concat!("connectorgen-runtime/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
+        let masker = Masker::new(
+            config.auth.query_param().map(|(name, _)| name),
+            config.auth.secrets(),
+        );
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: config.base_url,
+                auth: config.auth,
+                headers,
+                retry: config.retry,
+                masker,
+            }),
+        })
+    }
+
+    /// Every record of an endpoint, page after page. Only one page is held at a time:
+    /// the next request is sent when the records of the previous page have been taken.
+    pub fn records<T>(
+        &self,
+        endpoint: &'static Endpoint,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.pages(endpoint)
+            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// Every page of an endpoint. The stream ends after the last page, or after the
+    /// first error.
+    pub fn pages<T>(
+        &self,
+        endpoint: &'static Endpoint,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let walk = Walk {
+            client: self.clone(),
+            endpoint,
+            state: None,
+            selector: None,
+            number: 0,
+            started: false,
+        };
+        stream::try_unfold(walk, |mut walk| async move {
+            match walk.next_page().await? {
+                Some(page) => Ok(Some((page, walk))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    fn url(&self, endpoint: &Endpoint, paging: &[(&'static str, String)]) -> Result<Url> {
+        let joined = if endpoint.path.starts_with("http://") || endpoint.path.starts_with("https://")
+        {
+            endpoint.path.to_owned()
+        } else {
+            format!(
+                "{}/{}",
+                self.inner.base_url.trim_end_matches('/'),
+                endpoint.path.trim_start_matches('/')
+            )
+        };
+        let mut url = Url::parse(&joined).map_err(|e| {
+            Error::Config(format!(
+                "resource `{}`: `{joined}` is not a URL: {e}",
+                endpoint.resource
+            ))
+        })?;
+        {
+            let mut query = url.query_pairs_mut();
+            for (name, value) in endpoint.params {
+                if !paging.iter().any(|(p, _)| p == name) {
+                    query.append_pair(name, value);
+                }
+            }
+            for (name, value) in paging {
+                query.append_pair(name, value);
+            }
+            if let Some((name, value)) = self.inner.auth.query_param() {
+                query.append_pair(name, value);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(url)
+    }
+
+    /// Sends one request, retrying by the policy; returns the body of a success.
+    async fn send(&self, endpoint: &Endpoint, url: &Url) -> Result<Vec<u8>> {
+        let inner = &*self.inner;
+        let method = endpoint.method.as_str();
+        let masked = || inner.masker.url(url);
+        let max_attempts = inner.retry.max_retries.saturating_add(1);
+        let mut headers = inner.headers.clone();
+        headers.extend(header_map_static(endpoint.headers)?);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let request = inner
+                .http
+                .request(
+                    match endpoint.method {
+                        crate::Method::Get => reqwest::Method::GET,
+                        crate::Method::Post => reqwest::Method::POST,
+                    },
+                    url.clone(),
+                )
+                .headers(headers.clone());
+            let request = inner.auth.apply(request);
+            tracing::debug!(resource = endpoint.resource, url = %masked(), attempt, "{method}");
+            let failure = match request.send().await {
+                Ok(response) if response.status().is_success() => {
+                    match response.bytes().await {
+                        Ok(body) => return Ok(body.to_vec()),
+                        Err(e) => Failure::Transport(describe(&e)),
+                    }
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    if inner.retry.retries_status(status.as_u16()) && attempt < max_attempts {
+                        Failure::Status(status, retry_after)
+                    } else {
+                        let body = response.text().await.unwrap_or_default();
+                        return Err(Error::Status {
+                            resource: endpoint.resource,
+                            method,
+                            url: masked(),
+                            status,
+                            attempts: attempt,
+                            body: inner.masker.text(truncate(body.trim(), BODY_IN_ERRORS)),
+                        });
+                    }
+                }
+                Err(e) => Failure::Transport(describe(&e)),
+            };
+            let (retry_after, reason) = match failure {
+                Failure::Status(status, retry_after) => (retry_after, status.to_string()),
+                Failure::Transport(message) if attempt < max_attempts => (None, message),
+                Failure::Transport(message) => {
+                    return Err(Error::Transport {
+                        resource: endpoint.resource,
+                        method,
+                        url: masked(),
+                        attempts: attempt,
+                        message: inner.masker.text(&message),
+                    })
+                }
+            };
+            let delay = inner.retry.delay(attempt, retry_after.as_deref());
+            tracing::warn!(
+                resource = endpoint.resource,
+                url = %masked(),
+                "{method} failed ({reason}); retry {attempt} of {} in {}",
+                max_attempts - 1,
+                seconds(delay)
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+enum Failure {
+    Status(reqwest::StatusCode, Option<String>),
+    Transport(String),
+}
+
+/// A transport error's text without its URL (which may hold secrets).
+fn describe(error: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else if error.is_body() || error.is_decode() {
+        "broken response body"
+    } else {
+        "request failed"
+    };
+    let mut message = kind.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(header_name(name)?, header_value(name, value)?);
+    }
+    Ok(map)
+}
+
+fn header_map_static(headers: &[(&str, &str)]) -> Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(header_name(name)?, header_value(name, value)?);
+    }
+    Ok(map)
+}
+
+fn header_name(name: &str) -> Result<HeaderName> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("the value of header `{name}` is not valid")))
+}
+
+/// One paginated call in progress.
+struct Walk {
+    client: Client,
+    endpoint: &'static Endpoint,
+    state: Option<State>,
+    selector: Option<Selector>,
+    number: u64,
+    started: bool,
+}
+
+impl Walk {
+    async fn next_page<T: DeserializeOwned>(&mut self) -> Result<Option<Page<T>>> {
+        let resource = self.endpoint.resource;
+        if !self.started {
+            self.started = true;
+            self.state = Some(State::start(&self.endpoint.paginator).map_err(|message| {
+                Error::Config(format!("resource `{resource}`: {message}"))
+            })?);
+        }
+        let Some(state) = self.state.as_mut() else {
+            return Ok(None);
+        };
+        let url = self.client.url(self.endpoint, &state.query())?;
+        let masked = self.client.inner.masker.url(&url);
+        let body = self.client.send(self.endpoint, &url).await?;
+        let mut doc: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&body).map_err(|e| Error::Decode {
+                resource,
+                url: masked.clone(),
+                message: format!("response is not JSON: {e}"),
+            })?
+        };
+        if self.selector.is_none() {
+            self.selector = Some(match self.endpoint.data_selector {
+                Some(path) => Selector::parse(path).map_err(|message| {
+                    Error::Config(format!("resource `{resource}`: data_selector {message}"))
+                })?,
+                None => Selector::detect(&doc),
+            });
+        }
+        let values = self
+            .selector
+            .as_ref()
+            .map(|s| s.take_records(&mut doc))
+            .unwrap_or_default();
+        let more = state
+            .advance(&doc, values.len())
+            .map_err(|message| Error::Pagination {
+                resource,
+                url: masked.clone(),
+                message,
+            })?;
+        if !more {
+            self.state = None;
+        }
+        self.number += 1;
+        let mut records = Vec::with_capacity(values.len());
+        for (index, value) in values.into_iter().enumerate() {
+            let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
+                resource,
+                url: masked.clone(),
+                message: format!(
+                    "record {} of page {} does not match the spec: {}{}",
+                    index + 1,
+                    self.number,
+                    match e.path().to_string().as_str() {
+                        "." => String::new(),
+                        path => format!("field `{path}`: "),
+                    },
+                    e.inner()
+                ),
+            })?;
+            records.push(record);
+        }
+        tracing::debug!(resource, page = self.number, records = records.len(), "page");
+        Ok(Some(Page {
+            records,
+            number: self.number,
+            url: masked,
+        }))
+    }
+}

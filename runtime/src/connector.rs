@@ -1,0 +1,32 @@
+use crate::{Error, Result};
+use futures_util::{Stream, StreamExt};
+use serde::Serialize;
+use std::pin::Pin;
+
+/// Records of one resource, each serialized as one line of JSON.
+pub type JsonLines = Pin<Box<dyn Stream<Item = Result<String>> + Send>>;
+
+/// What a generated client offers to the generic command-line program.
+pub trait Connector: Sized {
+    /// The connector's name (the spec's `name`, or its file stem).
+    const NAME: &'static str;
+    /// Resource names as written in the spec, in spec order.
+    const RESOURCES: &'static [&'static str];
+
+    /// A client configured from environment variables, with the base URL optionally
+    /// replaced.
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self>;
+
+    /// The records of a resource as JSON lines; `None` for an unknown resource name.
+    fn json_lines(&self, resource: &str) -> Option<JsonLines>;
+}
+
+/// Serializes a stream of typed records, one JSON document per item.
+pub fn json_lines<T: Serialize>(records: impl Stream<Item = Result<T>> + Send + 'static) -> JsonLines {
+    Box::pin(records.map(|record| {
+        record.and_then(|record| {
+            serde_json::to_string(&record)
+                .map_err(|e| Error::Config(format!("cannot write a record as JSON: {e}")))
+        })
+    }))
+}

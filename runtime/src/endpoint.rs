@@ -1,0 +1,37 @@
+use crate::Paginator;
+
+/// HTTP method of an endpoint (dlt allows GET and POST).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// Everything the runtime needs to fetch one resource, written by generated code as a
+/// `static`.
+#[derive(Clone, Copy, Debug)]
+pub struct Endpoint {
+    /// The resource name as written in the spec; errors and logs name it.
+    pub resource: &'static str,
+    pub method: Method,
+    /// Joined to the base URL (`base_url.trim_end('/') + '/' + path.trim_start('/')`),
+    /// unless it is an absolute `http(s)://` URL.
+    pub path: &'static str,
+    /// Query parameters, already encoded by dlt's rules (lists repeat the key,
+    /// `true` is `True`, nulls are left out).
+    pub params: &'static [(&'static str, &'static str)],
+    /// Headers of the endpoint; they win over the client's headers of the same name.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// JSONPath to the records in a response; `None` detects them.
+    pub data_selector: Option<&'static str>,
+    pub paginator: Paginator,
+}

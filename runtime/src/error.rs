@@ -1,0 +1,82 @@
+use std::time::Duration;
+
+/// Everything that can go wrong while fetching a resource.
+///
+/// Every variant that concerns a request names the resource and the URL. URLs are
+/// masked: query parameters that carry credentials read `***`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The API answered with a status that is neither success nor retried (or retries ran out).
+    #[error("resource `{resource}`: {method} {url} returned {status}{after}{body}",
+        after = attempts_suffix(*attempts),
+        body = body_suffix(body))]
+    Status {
+        resource: &'static str,
+        method: &'static str,
+        url: String,
+        status: reqwest::StatusCode,
+        attempts: u32,
+        /// The start of the response body, with secrets masked.
+        body: String,
+    },
+    /// The request did not get a response (connection refused, timeout, broken body).
+    #[error("resource `{resource}`: {method} {url} failed{after}: {message}",
+        after = attempts_suffix(*attempts))]
+    Transport {
+        resource: &'static str,
+        method: &'static str,
+        url: String,
+        attempts: u32,
+        message: String,
+    },
+    /// The response body is not what the spec declares (not JSON, or a record does not fit its type).
+    #[error("resource `{resource}`: {url}: {message}")]
+    Decode {
+        resource: &'static str,
+        url: String,
+        message: String,
+    },
+    /// The paginator cannot decide how to go on (e.g. the total is missing from the response).
+    #[error("resource `{resource}`: {url}: {message}")]
+    Pagination {
+        resource: &'static str,
+        url: String,
+        message: String,
+    },
+    /// A bad setting: a missing environment variable, an invalid base URL.
+    #[error("{0}")]
+    Config(String),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn attempts_suffix(attempts: u32) -> String {
+    match attempts {
+        0 | 1 => String::new(),
+        n => format!(" after {n} attempts"),
+    }
+}
+
+fn body_suffix(body: &str) -> String {
+    if body.is_empty() {
+        String::new()
+    } else {
+        format!(": {body}")
+    }
+}
+
+impl Error {
+    /// The HTTP status, for errors that have one.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// How long a retry waits, for logs.
+pub(crate) fn seconds(delay: Duration) -> String {
+    format!("{:.3}s", delay.as_secs_f64())
+}

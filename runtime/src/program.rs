@@ -1,0 +1,123 @@
+//! The command-line program every generated crate builds (feature `cli`).
+//!
+//! It fetches one resource or all of them and writes each record as one JSON line on
+//! stdout; logs go to stderr. Generated `src/main.rs` is one call to [`main`].
+
+use crate::{Connector, Error};
+use clap::{CommandFactory, FromArgMatches, Parser};
+use futures_util::StreamExt;
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, Parser)]
+#[command(
+    about = "Fetches records and writes each as one JSON line on stdout.",
+    after_help = "Secrets are read from environment variables (see the crate's README)."
+)]
+struct Args {
+    /// Fetch only this resource (its name as written in the spec). Default: all.
+    #[arg(long, value_name = "NAME")]
+    resource: Option<String>,
+    /// Use this base URL instead of the spec's.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Stop each resource after this many records.
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+    /// List the resources and exit.
+    #[arg(long)]
+    list: bool,
+    /// Log more to stderr (-v: each page, -vv: each request).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Log only errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Runs the program for connector `C` with the process's arguments.
+pub fn main<C: Connector>() -> ExitCode {
+    let command = Args::command().name(C::NAME).bin_name(C::NAME);
+    let args = match Args::from_arg_matches(&command.get_matches()) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    let level = match (args.quiet, args.verbose) {
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::INFO,
+        (false, 1) => tracing::Level::DEBUG,
+        (false, _) => tracing::Level::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .init();
+    if args.list {
+        for resource in C::RESOURCES {
+            println!("{resource}");
+        }
+        return ExitCode::SUCCESS;
+    }
+    let resources: Vec<&str> = match &args.resource {
+        Some(name) if C::RESOURCES.contains(&name.as_str()) => vec![name.as_str()],
+        Some(name) => {
+            eprintln!(
+                "{}: error: no resource `{name}`; resources: {}",
+                C::NAME,
+                C::RESOURCES.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+        None => C::RESOURCES.to_vec(),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("{}: error: cannot start the async runtime: {e}", C::NAME);
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run::<C>(&args, &resources)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: error: {e}", C::NAME);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error> {
+    let connector = C::from_env_with_base_url(args.base_url.clone())?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for &resource in resources {
+        let Some(mut lines) = connector.json_lines(resource) else {
+            continue;
+        };
+        let started = Instant::now();
+        let mut count = 0u64;
+        while args.limit.is_none_or(|limit| count < limit) {
+            let Some(line) = lines.next().await else { break };
+            let line = line?;
+            let written = out
+                .write_all(line.as_bytes())
+                .and_then(|()| out.write_all(b"\n"));
+            if let Err(e) = written {
+                return Err(Error::Config(format!("cannot write to stdout: {e}")));
+            }
+            count += 1;
+        }
+        out.flush()
+            .map_err(|e| Error::Config(format!("cannot write to stdout: {e}")))?;
+        tracing::info!(
+            "{resource}: {count} records in {:.2}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
