@@ -151,16 +151,16 @@ impl Client {
     }
 
     fn url(&self, endpoint: &Endpoint, paging: &[(&'static str, String)]) -> Result<Url> {
-        let joined = if endpoint.path.starts_with("http://") || endpoint.path.starts_with("https://")
-        {
-            endpoint.path.to_owned()
-        } else {
-            format!(
-                "{}/{}",
-                self.inner.base_url.trim_end_matches('/'),
-                endpoint.path.trim_start_matches('/')
-            )
-        };
+        let joined =
+            if endpoint.path.starts_with("http://") || endpoint.path.starts_with("https://") {
+                endpoint.path.to_owned()
+            } else {
+                format!(
+                    "{}/{}",
+                    self.inner.base_url.trim_end_matches('/'),
+                    endpoint.path.trim_start_matches('/')
+                )
+            };
         let mut url = Url::parse(&joined).map_err(|e| {
             Error::Config(format!(
                 "resource `{}`: `{joined}` is not a URL: {e}",
@@ -211,12 +211,10 @@ impl Client {
             let request = inner.auth.apply(request);
             tracing::debug!(resource = endpoint.resource, url = %masked(), attempt, "{method}");
             let failure = match request.send().await {
-                Ok(response) if response.status().is_success() => {
-                    match response.bytes().await {
-                        Ok(body) => return Ok(body.to_vec()),
-                        Err(e) => Failure::Transport(describe(&e)),
-                    }
-                }
+                Ok(response) if response.status().is_success() => match response.bytes().await {
+                    Ok(body) => return Ok(body.to_vec()),
+                    Err(e) => Failure::Transport(describe(&e)),
+                },
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = response
@@ -341,9 +339,10 @@ impl Walk {
         let resource = self.endpoint.resource;
         if !self.started {
             self.started = true;
-            self.state = Some(State::start(&self.endpoint.paginator).map_err(|message| {
-                Error::Config(format!("resource `{resource}`: {message}"))
-            })?);
+            self.state =
+                Some(State::start(&self.endpoint.paginator).map_err(|message| {
+                    Error::Config(format!("resource `{resource}`: {message}"))
+                })?);
         }
         let Some(state) = self.state.as_mut() else {
             return Ok(None);
@@ -402,7 +401,12 @@ impl Walk {
             })?;
             records.push(record);
         }
-        tracing::debug!(resource, page = self.number, records = records.len(), "page");
+        tracing::debug!(
+            resource,
+            page = self.number,
+            records = records.len(),
+            "page"
+        );
         Ok(Some(Page {
             records,
             number: self.number,

@@ -22,7 +22,9 @@ pub trait Connector: Sized {
 }
 
 /// Serializes a stream of typed records, one JSON document per item.
-pub fn json_lines<T: Serialize>(records: impl Stream<Item = Result<T>> + Send + 'static) -> JsonLines {
+pub fn json_lines<T: Serialize>(
+    records: impl Stream<Item = Result<T>> + Send + 'static,
+) -> JsonLines {
     Box::pin(records.map(|record| {
         record.and_then(|record| {
             serde_json::to_string(&record)

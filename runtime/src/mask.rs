@@ -33,7 +33,10 @@ impl Masker {
         }
         // Values shorter than 4 characters would mask ordinary text; they are still
         // masked in URLs by parameter name.
-        let values = values.into_iter().filter(|s| s.expose().len() >= 4).collect();
+        let values = values
+            .into_iter()
+            .filter(|s| s.expose().len() >= 4)
+            .collect();
         Masker { params, values }
     }
 
@@ -47,7 +50,10 @@ impl Masker {
             .query_pairs()
             .map(|(k, v)| {
                 let hidden = self.params.iter().any(|p| p.eq_ignore_ascii_case(&k));
-                (k.into_owned(), if hidden { "***".into() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if hidden { "***".into() } else { v.into_owned() },
+                )
             })
             .collect();
         masked.query_pairs_mut().clear().extend_pairs(pairs);

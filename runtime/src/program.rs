@@ -102,7 +102,9 @@ async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error>
         let started = Instant::now();
         let mut count = 0u64;
         while args.limit.is_none_or(|limit| count < limit) {
-            let Some(line) = lines.next().await else { break };
+            let Some(line) = lines.next().await else {
+                break;
+            };
             let line = line?;
             let written = out
                 .write_all(line.as_bytes())

@@ -65,7 +65,8 @@ impl Selector {
         let mut lists = Vec::new();
         find_lists(doc, &mut Vec::new(), &mut lists);
         let preferred = lists.iter().find(|path| {
-            path.last().is_some_and(|k| RECORD_KEYS.contains(&k.as_str()))
+            path.last()
+                .is_some_and(|k| RECORD_KEYS.contains(&k.as_str()))
                 && !path.iter().any(|k| NOT_RECORD_KEYS.contains(&k.as_str()))
         });
         match preferred.or(lists.first()) {
@@ -157,13 +158,22 @@ mod tests {
 
     #[test]
     fn unwrap_rules_match_dlt() {
-        assert_eq!(take("data", json!({"data": [1, 2]})), vec![json!(1), json!(2)]);
+        assert_eq!(
+            take("data", json!({"data": [1, 2]})),
+            vec![json!(1), json!(2)]
+        );
         assert_eq!(take("data", json!({"data": null})), Vec::<Value>::new());
         assert_eq!(take("data", json!({"other": 1})), Vec::<Value>::new());
-        assert_eq!(take("data", json!({"data": {"id": 1}})), vec![json!({"id": 1})]);
+        assert_eq!(
+            take("data", json!({"data": {"id": 1}})),
+            vec![json!({"id": 1})]
+        );
         assert_eq!(take("$", json!({"id": 1})), vec![json!({"id": 1})]);
         assert_eq!(
-            take("data[*].attributes", json!({"data": [{"attributes": {"a": 1}}, {"attributes": {"a": 2}}]})),
+            take(
+                "data[*].attributes",
+                json!({"data": [{"attributes": {"a": 1}}, {"attributes": {"a": 2}}]})
+            ),
             vec![json!({"a": 1}), json!({"a": 2})]
         );
         assert_eq!(take("$.a.b", json!({"a": {"b": [3]}})), vec![json!(3)]);
@@ -182,15 +192,28 @@ mod tests {
     fn detection_prefers_record_keys_outside_meta() {
         let doc = json!({"meta": {"items": [1]}, "links": [], "results": [{"id": 1}]});
         let mut doc2 = doc.clone();
-        assert_eq!(Selector::detect(&doc).take_records(&mut doc2), vec![json!({"id": 1})]);
+        assert_eq!(
+            Selector::detect(&doc).take_records(&mut doc2),
+            vec![json!({"id": 1})]
+        );
         let list = json!([1, 2]);
-        assert_eq!(Selector::detect(&list).take_records(&mut list.clone()).len(), 2);
+        assert_eq!(
+            Selector::detect(&list)
+                .take_records(&mut list.clone())
+                .len(),
+            2
+        );
         let object = json!({"id": 7});
-        assert_eq!(Selector::detect(&object).take_records(&mut object.clone()), vec![object]);
+        assert_eq!(
+            Selector::detect(&object).take_records(&mut object.clone()),
+            vec![object]
+        );
     }
 
     #[test]
     fn invalid_paths_are_reported() {
-        assert!(Selector::parse("data[").unwrap_err().contains("not a valid JSONPath"));
+        assert!(Selector::parse("data[")
+            .unwrap_err()
+            .contains("not a valid JSONPath"));
     }
 }

@@ -63,9 +63,8 @@ impl OffsetState {
                          page until an empty page"
                     ))
                 }
-                Some(value) => read_integer(value).ok_or_else(|| {
-                    format!("total at `{path}` is not an integer: {value}")
-                })?,
+                Some(value) => read_integer(value)
+                    .ok_or_else(|| format!("total at `{path}` is not an integer: {value}"))?,
             };
             self.current += self.config.limit;
             if self.current as i64 >= total {
@@ -74,14 +73,20 @@ impl OffsetState {
         } else {
             self.current += self.config.limit;
         }
-        if self.config.maximum_offset.is_some_and(|max| self.current >= max) {
+        if self
+            .config
+            .maximum_offset
+            .is_some_and(|max| self.current >= max)
+        {
             more = false;
         }
         if let Some(has_more_path) = &self.has_more {
             let path = self.config.has_more_path.unwrap_or_default();
             let flag = match has_more_path.find(doc).first() {
                 None | Some(Value::Null) => {
-                    return Err(format!("has_more flag not found at `{path}` in the response"))
+                    return Err(format!(
+                        "has_more flag not found at `{path}` in the response"
+                    ))
                 }
                 Some(value) => read_flag(value).ok_or_else(|| {
                     format!("has_more flag at `{path}` is not a boolean: {value}")
@@ -155,7 +160,9 @@ mod tests {
             ..paginator()
         })
         .unwrap();
-        assert!(state.advance(&json!({"meta": {"more": "Yes"}}), 10).unwrap());
+        assert!(state
+            .advance(&json!({"meta": {"more": "Yes"}}), 10)
+            .unwrap());
         assert!(!state.advance(&json!({"meta": {"more": 0}}), 10).unwrap());
         assert!(state.advance(&json!({}), 10).is_err());
     }

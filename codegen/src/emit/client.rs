@@ -1,0 +1,277 @@
+//! `Config` (settings and secrets), `Client` (one fetch function per resource) and the
+//! `Connector` impl that the command-line program uses.
+
+use super::{doc, ident};
+use crate::model::{ApiKeyLocation, Auth, Connector, Credential};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+pub fn client(connector: &Connector) -> TokenStream {
+    let config = config(connector);
+    let fetchers = connector.resources.iter().map(|resource| {
+        let record = ident(&resource.type_name);
+        let endpoint = ident(&resource.static_name);
+        let records = ident(&resource.fn_name);
+        let pages = ident(&format!("{}_pages", resource.fn_name));
+        let records_doc = doc(&format!(
+            "Every record of `{}`, fetched page by page as the stream is read.",
+            resource.name
+        ));
+        let pages_doc = doc(&format!("Every page of `{}`.", resource.name));
+        quote! {
+            #records_doc
+            pub fn #records(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
+                Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
+            > + ::std::marker::Send + 'static {
+                self.inner.records(&#endpoint)
+            }
+
+            #pages_doc
+            pub fn #pages(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
+                Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
+            > + ::std::marker::Send + 'static {
+                self.inner.pages(&#endpoint)
+            }
+        }
+    });
+    let name = &connector.name;
+    let resource_names = connector.resources.iter().map(|r| &r.name);
+    let json_arms = connector.resources.iter().map(|resource| {
+        let resource_name = &resource.name;
+        let records = ident(&resource.fn_name);
+        quote! { #resource_name => ::std::option::Option::Some(::connectorgen_runtime::json_lines(self.#records())), }
+    });
+    let client_doc = doc(&format!("A client of the `{name}` API."));
+    quote! {
+        #config
+
+        #client_doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Client {
+            inner: ::connectorgen_runtime::Client,
+        }
+
+        impl Client {
+            /// A client with the given settings.
+            pub fn new(config: Config) -> Result<Self> {
+                ::std::result::Result::Ok(Client {
+                    inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+                })
+            }
+
+            /// A client configured from environment variables (see [`Config::from_env`]).
+            pub fn from_env() -> Result<Self> {
+                Self::new(Config::from_env()?)
+            }
+
+            #(#fetchers)*
+        }
+
+        impl ::connectorgen_runtime::Connector for Client {
+            const NAME: &'static str = #name;
+            const RESOURCES: &'static [&'static str] = &[#(#resource_names),*];
+
+            fn from_env_with_base_url(
+                base_url: ::std::option::Option<::std::string::String>,
+            ) -> Result<Self> {
+                let mut config = Config::from_env()?;
+                if let ::std::option::Option::Some(base_url) = base_url {
+                    config.base_url = base_url;
+                }
+                Self::new(config)
+            }
+
+            fn json_lines(&self, resource: &str) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+                match resource {
+                    #(#json_arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+    }
+}
+
+fn config(connector: &Connector) -> TokenStream {
+    let secrets = connector.secrets();
+    let base_url = &connector.base_url;
+    let base_url_env = connector.env_var("base_url");
+    let secret_fields = secrets.iter().map(|secret| {
+        let field = ident(&secret.name);
+        let docs = doc(&format!(
+            "Secret `{}`; `from_env` reads it from `{}`.",
+            secret.name,
+            connector.env_var(&secret.name)
+        ));
+        quote! { #docs pub #field: ::connectorgen_runtime::Secret, }
+    });
+    let secret_params = secrets.iter().map(|secret| {
+        let field = ident(&secret.name);
+        quote! { #field: impl ::std::convert::Into<::connectorgen_runtime::Secret> }
+    });
+    let secret_inits = secrets.iter().map(|secret| {
+        let field = ident(&secret.name);
+        quote! { #field: #field.into(), }
+    });
+    let secret_env = secrets.iter().map(|secret| {
+        let field = ident(&secret.name);
+        let var = connector.env_var(&secret.name);
+        quote! { #field: ::connectorgen_runtime::env::secret(#var)?, }
+    });
+    let secret_names: Vec<_> = secrets.iter().map(|s| ident(&s.name)).collect();
+    let headers = connector.headers.iter().map(|(name, value)| {
+        quote! { (::std::string::String::from(#name), ::std::string::String::from(#value)) }
+    });
+    let auth = auth(&connector.auth);
+    let retry = retry(connector);
+    let env_list = std::iter::once(format!("`{base_url_env}` (optional)"))
+        .chain(
+            secrets
+                .iter()
+                .map(|s| format!("`{}`", connector.env_var(&s.name))),
+        )
+        .collect::<Vec<_>>()
+        .join(", ");
+    let from_env_doc = doc(&format!("Settings from the environment: {env_list}."));
+    let config_doc = doc(&format!(
+        "Settings of the `{}` connector: where the API is, its secrets, how to retry.",
+        connector.name
+    ));
+    // `new()` without arguments wants a `Default` impl (clippy::new_without_default).
+    let default_impl = secrets.is_empty().then(|| {
+        quote! {
+            impl ::std::default::Default for Config {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    });
+    quote! {
+        #config_doc
+        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        pub struct Config {
+            /// The API's base URL; default [`Config::BASE_URL`].
+            pub base_url: ::std::string::String,
+            #(#secret_fields)*
+            /// Which failures are retried and how long to wait; default from the spec.
+            pub retry: ::connectorgen_runtime::RetryPolicy,
+            /// Time allowed for one request, body included.
+            pub timeout: ::std::time::Duration,
+        }
+
+        impl Config {
+            /// The base URL written in the spec.
+            pub const BASE_URL: &'static str = #base_url;
+
+            /// Settings with the spec's defaults and the given secrets.
+            pub fn new(#(#secret_params),*) -> Self {
+                Config {
+                    base_url: ::std::string::String::from(Self::BASE_URL),
+                    #(#secret_inits)*
+                    retry: Self::default_retry(),
+                    timeout: ::std::time::Duration::from_secs(60),
+                }
+            }
+
+            #from_env_doc
+            pub fn from_env() -> Result<Self> {
+                ::std::result::Result::Ok(Config {
+                    base_url: ::connectorgen_runtime::env::optional(#base_url_env)
+                        .unwrap_or_else(|| ::std::string::String::from(Self::BASE_URL)),
+                    #(#secret_env)*
+                    retry: Self::default_retry(),
+                    timeout: ::std::time::Duration::from_secs(60),
+                })
+            }
+
+            /// The retry policy of the spec's `client.retry`.
+            pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
+                #retry
+            }
+
+            fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
+                let Config { base_url, #(#secret_names,)* retry, timeout } = self;
+                let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
+                config.auth = #auth;
+                config.headers = ::std::vec![#(#headers),*];
+                config.retry = retry;
+                config.timeout = timeout;
+                config
+            }
+        }
+
+        #default_impl
+    }
+}
+
+fn auth(auth: &Auth) -> TokenStream {
+    match auth {
+        Auth::None => quote! { ::connectorgen_runtime::Auth::None },
+        Auth::Bearer { token } => {
+            let token = ident(&token.name);
+            quote! { ::connectorgen_runtime::Auth::Bearer { token: #token } }
+        }
+        Auth::ApiKey {
+            name,
+            location,
+            key,
+        } => {
+            let key = ident(&key.name);
+            let location = match location {
+                ApiKeyLocation::Header => quote! { ::connectorgen_runtime::ApiKeyLocation::Header },
+                ApiKeyLocation::Query => quote! { ::connectorgen_runtime::ApiKeyLocation::Query },
+            };
+            quote! {
+                ::connectorgen_runtime::Auth::ApiKey {
+                    name: ::std::string::String::from(#name),
+                    location: #location,
+                    key: #key,
+                }
+            }
+        }
+        Auth::HttpBasic { username, password } => {
+            let password = ident(&password.name);
+            let username = match username {
+                Credential::Literal(user) => quote! { ::std::string::String::from(#user) },
+                Credential::Secret(secret) => {
+                    let user = ident(&secret.name);
+                    quote! { ::std::string::String::from(#user.expose()) }
+                }
+            };
+            quote! {
+                ::connectorgen_runtime::Auth::HttpBasic { username: #username, password: #password }
+            }
+        }
+    }
+}
+
+fn retry(connector: &Connector) -> TokenStream {
+    let retry = &connector.retry;
+    let mut fields = Vec::new();
+    if let Some(statuses) = &retry.statuses {
+        let statuses = statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
+        fields.push(quote! { statuses: ::std::vec![#(#statuses),*], });
+    }
+    if let Some(max_retries) = retry.max_retries {
+        let max_retries = Literal::u32_unsuffixed(max_retries);
+        fields.push(quote! { max_retries: #max_retries, });
+    }
+    if let Some(factor) = retry.backoff_factor {
+        let factor = Literal::f64_unsuffixed(factor);
+        fields.push(quote! { backoff_factor: #factor, });
+    }
+    if let Some(max_delay) = retry.max_delay {
+        let max_delay = Literal::f64_unsuffixed(max_delay);
+        fields.push(quote! { max_delay: ::std::time::Duration::from_secs_f64(#max_delay), });
+    }
+    if fields.is_empty() {
+        quote! { ::connectorgen_runtime::RetryPolicy::default() }
+    } else {
+        quote! {
+            ::connectorgen_runtime::RetryPolicy {
+                #(#fields)*
+                ..::connectorgen_runtime::RetryPolicy::default()
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Rust code of a connector, as tokens. Formatting happens afterwards, in `format`.
+//!
+//! Paths in generated code are fully qualified, so that names from a spec (`Option`,
+//! `type`, `Result`) cannot shadow anything; spec strings enter as literals built by
+//! `quote`.
+
+mod client;
+mod endpoint;
+mod record;
+
+use crate::model::Connector;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// Whether the code is a crate's `lib.rs` (with crate docs) or a file for `include!`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Crate,
+    Include,
+}
+
+/// The whole library of a connector.
+pub fn library(connector: &Connector, mode: Mode) -> TokenStream {
+    let docs = match mode {
+        Mode::Crate => crate_docs(connector),
+        Mode::Include => TokenStream::new(),
+    };
+    let records = connector.resources.iter().map(record::record);
+    let endpoints = connector.resources.iter().map(endpoint::endpoint);
+    let client = client::client(connector);
+    quote! {
+        #docs
+        pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+        /// The result of every fallible call of this connector.
+        pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+
+        #client
+        #(#records)*
+        #(#endpoints)*
+    }
+}
+
+/// `src/main.rs` of a generated crate: the command-line program.
+pub fn program(connector: &Connector) -> TokenStream {
+    let krate = ident(&connector.crate_name().replace('-', "_"));
+    quote! {
+        fn main() -> ::std::process::ExitCode {
+            ::connectorgen_runtime::program::main::<#krate::Client>()
+        }
+    }
+}
+
+fn crate_docs(connector: &Connector) -> TokenStream {
+    let mut lines = vec![format!("Typed client for the `{}` API.", connector.name)];
+    if let Some(description) = &connector.description {
+        lines.push(String::new());
+        lines.extend(description.lines().map(str::to_owned));
+    }
+    lines.push(String::new());
+    lines.push("See the crate's README for its resources, fields and settings.".to_owned());
+    let lines = lines.iter().map(|line| format!(" {line}"));
+    quote! { #(#![doc = #lines])* }
+}
+
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// A `///` doc comment, one attribute per line.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| format!(" {line}"));
+    quote! { #(#[doc = #lines])* }
+}

@@ -1,0 +1,114 @@
+//! One struct per resource, with its `Resource` metadata.
+
+use super::{doc, ident};
+use crate::model::{Field, MergeStrategy, Resource, WriteDisposition};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn record(resource: &Resource) -> TokenStream {
+    let name = ident(&resource.type_name);
+    let docs = doc(&format!(
+        "One record of `{}` ({} {}).",
+        resource.name,
+        resource.method.as_str(),
+        resource.path
+    ));
+    let fields = resource.fields.iter().map(field);
+    let resource_name = &resource.name;
+    let path = &resource.path;
+    let primary_key = &resource.primary_key;
+    let write_disposition = write_disposition(resource.write_disposition);
+    let endpoint = ident(&resource.static_name);
+    quote! {
+        #docs
+        #[derive(
+            ::std::clone::Clone,
+            ::std::fmt::Debug,
+            ::std::cmp::PartialEq,
+            ::connectorgen_runtime::serde::Deserialize,
+            ::connectorgen_runtime::serde::Serialize,
+        )]
+        #[serde(crate = "::connectorgen_runtime::serde")]
+        pub struct #name {
+            #(#fields)*
+            /// Fields the spec does not declare, exactly as the API sent them.
+            #[serde(flatten)]
+            pub extra: ::connectorgen_runtime::serde_json::Map<
+                ::std::string::String,
+                ::connectorgen_runtime::serde_json::Value,
+            >,
+        }
+
+        impl ::connectorgen_runtime::Resource for #name {
+            const NAME: &'static str = #resource_name;
+            const PATH: &'static str = #path;
+            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+            const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = #write_disposition;
+
+            fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
+                &#endpoint
+            }
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let mut text = format!("`{}`: {}", field.name, field.data_type.name());
+    if field.primary_key {
+        text.push_str(", primary key");
+    }
+    text.push_str(if field.nullable {
+        ", nullable"
+    } else {
+        ", not null"
+    });
+    text.push('.');
+    if let Some(description) = &field.description {
+        text.push_str("\n\n");
+        text.push_str(description);
+    }
+    let docs = doc(&text);
+    let ident = ident(&field.ident);
+    let rename = (field.ident != field.name).then(|| {
+        let name = &field.name;
+        quote! { #[serde(rename = #name)] }
+    });
+    let ty: syn::Type = syn::parse_str(field.data_type.rust_path())
+        .expect("data type paths are fixed strings of this crate");
+    let ty = if field.nullable {
+        quote! { ::std::option::Option<#ty> }
+    } else {
+        quote! { #ty }
+    };
+    // A nullable field may be missing as well as null.
+    let default = field.nullable.then(|| quote! { #[serde(default)] });
+    quote! {
+        #docs
+        #rename
+        #default
+        pub #ident: #ty,
+    }
+}
+
+fn write_disposition(disposition: WriteDisposition) -> TokenStream {
+    match disposition {
+        WriteDisposition::Append => quote! { ::connectorgen_runtime::WriteDisposition::Append },
+        WriteDisposition::Replace => quote! { ::connectorgen_runtime::WriteDisposition::Replace },
+        WriteDisposition::Skip => quote! { ::connectorgen_runtime::WriteDisposition::Skip },
+        WriteDisposition::Merge(strategy) => {
+            let strategy = match strategy {
+                None => quote! { ::std::option::Option::None },
+                Some(strategy) => {
+                    let variant = ident(match strategy {
+                        MergeStrategy::DeleteInsert => "DeleteInsert",
+                        MergeStrategy::Upsert => "Upsert",
+                        MergeStrategy::Scd2 => "Scd2",
+                        MergeStrategy::InsertOnly => "InsertOnly",
+                    });
+                    quote! { ::std::option::Option::Some(::connectorgen_runtime::MergeStrategy::#variant) }
+                }
+            };
+            quote! { ::connectorgen_runtime::WriteDisposition::Merge { strategy: #strategy } }
+        }
+    }
+}

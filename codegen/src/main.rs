@@ -1,0 +1,250 @@
+//! The `connectorgen` command.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use connectorgen::{crate_files, load, stale_files, write_files, Error, RuntimeSource};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "connectorgen",
+    version,
+    about = "Typed Rust connectors from dlt rest_api specs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a connector crate for each spec.
+    ///
+    /// One spec file: the crate is written to --out. A folder of specs: each crate is
+    /// written to --out/<connector name>.
+    Generate {
+        /// A spec file (.yaml, .yml, .json) or a folder of them.
+        spec: PathBuf,
+        /// Where to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
+    },
+    /// Fail, naming the stale files, when checked-in crates differ from their specs.
+    Check {
+        /// Folder of specs.
+        #[arg(long, default_value = "specs")]
+        specs: PathBuf,
+        /// Folder of generated crates.
+        #[arg(long, default_value = "generated")]
+        generated: PathBuf,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
+    },
+    /// Check specs without writing anything.
+    Validate {
+        /// Spec files.
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct RuntimeArgs {
+    /// Depend on connectorgen-runtime at this path (default: this repository's runtime).
+    #[arg(long, value_name = "DIR", conflicts_with = "runtime_version")]
+    runtime_path: Option<PathBuf>,
+    /// Depend on this crates.io version of connectorgen-runtime.
+    #[arg(long, value_name = "VERSION")]
+    runtime_version: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate { spec, out, runtime } => generate(&spec, &out, &runtime),
+        Command::Check {
+            specs,
+            generated,
+            runtime,
+        } => check(&specs, &generated, &runtime),
+        Command::Validate { specs } => validate(&specs),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            match error.downcast_ref::<Error>() {
+                Some(Error::Spec(errors)) => eprintln!("{errors}"),
+                _ => eprintln!("error: {error:#}"),
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn generate(spec: &Path, out: &Path, runtime: &RuntimeArgs) -> anyhow::Result<ExitCode> {
+    let specs = spec_files(spec)?;
+    let single = spec.is_file();
+    for (index, spec) in specs.iter().enumerate() {
+        let connector = load(spec)?;
+        let dir = if single {
+            out.to_owned()
+        } else {
+            out.join(crate_dir(&connector))
+        };
+        let files = crate_files(&connector, &runtime_source(runtime, &dir)?)?;
+        write_files(&dir, &files)?;
+        eprintln!(
+            "[{}/{}] {} -> {} ({} resources)",
+            index + 1,
+            specs.len(),
+            spec.display(),
+            dir.display(),
+            connector.resources.len()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(specs: &Path, generated: &Path, runtime: &RuntimeArgs) -> anyhow::Result<ExitCode> {
+    let mut stale = Vec::new();
+    let mut expected_dirs = Vec::new();
+    for spec in spec_files(specs)? {
+        let connector = load(&spec)?;
+        let dir = generated.join(crate_dir(&connector));
+        let files = crate_files(&connector, &runtime_source(runtime, &dir)?)?;
+        stale.extend(stale_files(&dir, &files));
+        expected_dirs.push(dir);
+    }
+    // A crate whose spec was removed is stale too.
+    if let Ok(entries) = std::fs::read_dir(generated) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && !expected_dirs.contains(&path) {
+                stale.push(path);
+            }
+        }
+    }
+    if stale.is_empty() {
+        eprintln!(
+            "{} is up to date with {}",
+            generated.display(),
+            specs.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    stale.sort();
+    for path in &stale {
+        eprintln!("stale: {}", path.display());
+    }
+    eprintln!(
+        "{} file(s) out of date; run `connectorgen generate {} --out {}`",
+        stale.len(),
+        specs.display(),
+        generated.display()
+    );
+    Ok(ExitCode::FAILURE)
+}
+
+fn validate(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut failed = false;
+    for spec in specs {
+        match load(spec) {
+            Ok(connector) => eprintln!(
+                "{}: ok ({} resources)",
+                spec.display(),
+                connector.resources.len()
+            ),
+            Err(Error::Spec(errors)) => {
+                eprintln!("{errors}");
+                failed = true;
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The folder of a connector crate: its name, snake_cased.
+fn crate_dir(connector: &connectorgen::Connector) -> String {
+    connector.program_name().replace('-', "_")
+}
+
+/// A spec file, or the spec files of a folder in name order.
+fn spec_files(path: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if path.is_file() {
+        return Ok(vec![path.to_owned()]);
+    }
+    let entries =
+        std::fs::read_dir(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut specs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        bail!("no spec files (.yaml, .yml, .json) in {}", path.display());
+    }
+    Ok(specs)
+}
+
+/// Where the crate at `crate_dir` gets the runtime. A path dependency is written
+/// relative to the crate when both are in the same repository, so that checked-in
+/// crates do not name the machine they were generated on.
+fn runtime_source(args: &RuntimeArgs, crate_dir: &Path) -> anyhow::Result<RuntimeSource> {
+    if let Some(version) = &args.runtime_version {
+        return Ok(RuntimeSource::Version(version.clone()));
+    }
+    let runtime = match &args.runtime_path {
+        Some(path) => path.clone(),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime"),
+    };
+    if !runtime.join("Cargo.toml").is_file() {
+        bail!(
+            "connectorgen-runtime is not at {}; pass --runtime-path DIR or --runtime-version VERSION",
+            runtime.display()
+        );
+    }
+    let runtime = normalize(&std::path::absolute(&runtime)?);
+    let crate_dir = normalize(&std::path::absolute(crate_dir)?);
+    let same_repo = repository_root(&runtime).is_some_and(|root| crate_dir.starts_with(root));
+    let path = if same_repo {
+        pathdiff::diff_paths(&runtime, &crate_dir).unwrap_or(runtime)
+    } else {
+        runtime
+    };
+    Ok(RuntimeSource::Path(
+        path.to_string_lossy().replace('\\', "/"),
+    ))
+}
+
+/// `a/b/../c` -> `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn repository_root(path: &Path) -> Option<&Path> {
+    path.ancestors().find(|dir| dir.join(".git").exists())
+}

@@ -1,0 +1,240 @@
+//! The connector as the emitter sees it: defaults merged, every choice resolved, every
+//! name sanitized. Built from a spec by [`resolve`](resolve::resolve).
+
+mod jsonpath;
+mod merge;
+mod resolve;
+mod types;
+
+pub use resolve::resolve;
+pub use types::DataType;
+
+#[derive(Clone, Debug)]
+pub struct Connector {
+    /// As written in the spec (or the file stem).
+    pub name: String,
+    pub description: Option<String>,
+    /// The spec's file name, for the `@generated` header.
+    pub spec_file: String,
+    /// SHA-256 of the spec's text.
+    pub spec_sha256: String,
+    pub base_url: String,
+    pub headers: Vec<(String, String)>,
+    pub auth: Auth,
+    pub retry: Retry,
+    pub resources: Vec<Resource>,
+}
+
+impl Connector {
+    /// Names of the run-time secrets, each once, in order of appearance.
+    pub fn secrets(&self) -> Vec<&SecretField> {
+        match &self.auth {
+            Auth::None => vec![],
+            Auth::Bearer { token } => vec![token],
+            Auth::ApiKey { key, .. } => vec![key],
+            Auth::HttpBasic { username, password } => match username {
+                Credential::Secret(user) if user.name != password.name => vec![user, password],
+                _ => vec![password],
+            },
+        }
+    }
+
+    /// The environment variable that holds a secret or setting: `EVENTS_API_KEY`.
+    pub fn env_var(&self, setting: &str) -> String {
+        format!(
+            "{}_{}",
+            crate::sanitize::shouty(&self.name),
+            crate::sanitize::shouty(setting)
+        )
+    }
+
+    /// The name of the generated crate: `events-connector`.
+    pub fn crate_name(&self) -> String {
+        format!(
+            "{}-connector",
+            crate::sanitize::snake(&self.name).replace('_', "-")
+        )
+    }
+
+    /// The name of the generated program: `events`.
+    pub fn program_name(&self) -> String {
+        crate::sanitize::snake(&self.name).replace('_', "-")
+    }
+}
+
+/// A value supplied at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretField {
+    /// The secret's name (`api_key`); also the `Config` field that holds it.
+    pub name: String,
+}
+
+/// A value that is either written in the spec or supplied at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    Literal(String),
+    Secret(SecretField),
+}
+
+#[derive(Clone, Debug)]
+pub enum Auth {
+    None,
+    Bearer {
+        token: SecretField,
+    },
+    ApiKey {
+        name: String,
+        location: ApiKeyLocation,
+        key: SecretField,
+    },
+    HttpBasic {
+        username: Credential,
+        password: SecretField,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKeyLocation {
+    Header,
+    Query,
+}
+
+/// `client.retry`, with only what the spec sets; the rest is the runtime's default.
+#[derive(Clone, Debug, Default)]
+pub struct Retry {
+    pub statuses: Option<Vec<u16>>,
+    pub max_retries: Option<u32>,
+    pub backoff_factor: Option<f64>,
+    pub max_delay: Option<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// As written in the spec.
+    pub name: String,
+    /// The record struct: `EventData`.
+    pub type_name: String,
+    /// The fetch function: `event_data` (and `event_data_pages`).
+    pub fn_name: String,
+    /// The endpoint static: `EVENT_DATA`.
+    pub static_name: String,
+    pub method: Method,
+    pub path: String,
+    /// Query parameters, encoded as dlt encodes them.
+    pub params: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub data_selector: Option<String>,
+    pub paginator: Paginator,
+    pub primary_key: Vec<String>,
+    pub write_disposition: WriteDisposition,
+    pub fields: Vec<Field>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The column name as written in the spec (and sent by the API).
+    pub name: String,
+    /// The Rust field: `start_time`, `type_`.
+    pub ident: String,
+    pub data_type: DataType,
+    pub nullable: bool,
+    pub primary_key: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Paginator {
+    SinglePage,
+    Offset(Offset),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offset {
+    pub limit: u64,
+    pub offset: u64,
+    pub offset_param: String,
+    pub limit_param: String,
+    pub total_path: Option<String>,
+    pub maximum_offset: Option<u64>,
+    pub stop_after_empty_page: bool,
+    pub has_more_path: Option<String>,
+}
+
+impl Paginator {
+    /// A one-line description, for READMEs.
+    pub fn describe(&self) -> String {
+        match self {
+            Paginator::SinglePage => "single page".to_owned(),
+            Paginator::Offset(o) => format!(
+                "offset (`{}`/`{}`, {} per page)",
+                o.offset_param, o.limit_param, o.limit
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteDisposition {
+    Append,
+    Replace,
+    Merge(Option<MergeStrategy>),
+    Skip,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeStrategy {
+    DeleteInsert,
+    Upsert,
+    Scd2,
+    InsertOnly,
+}
+
+impl WriteDisposition {
+    pub fn describe(self) -> String {
+        match self {
+            WriteDisposition::Append => "append".into(),
+            WriteDisposition::Replace => "replace".into(),
+            WriteDisposition::Merge(None) => "merge".into(),
+            WriteDisposition::Merge(Some(s)) => format!("merge ({})", s.name()),
+            WriteDisposition::Skip => "skip".into(),
+        }
+    }
+}
+
+impl MergeStrategy {
+    pub const NAMES: &'static [&'static str] = &["delete-insert", "upsert", "scd2", "insert-only"];
+
+    pub fn parse(name: &str) -> Option<MergeStrategy> {
+        Some(match name {
+            "delete-insert" => MergeStrategy::DeleteInsert,
+            "upsert" => MergeStrategy::Upsert,
+            "scd2" => MergeStrategy::Scd2,
+            "insert-only" => MergeStrategy::InsertOnly,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MergeStrategy::DeleteInsert => "delete-insert",
+            MergeStrategy::Upsert => "upsert",
+            MergeStrategy::Scd2 => "scd2",
+            MergeStrategy::InsertOnly => "insert-only",
+        }
+    }
+}

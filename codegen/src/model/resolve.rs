@@ -1,0 +1,840 @@
+//! From the spec as written to the [`Connector`] the emitter needs: defaults applied,
+//! choices checked, names sanitized. Every problem is collected, not just the first.
+
+use super::merge;
+use super::*;
+use crate::diagnostics::{did_you_mean, suggest, Problem};
+use crate::sanitize;
+use crate::spec::raw::{self, StringOr};
+use crate::spec::{Document, Path};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const PAGINATORS: &[&str] = &["single_page", "offset"];
+/// dlt paginators that connectorgen does not implement yet.
+const PAGINATORS_LATER: &[&str] = &[
+    "auto",
+    "page_number",
+    "cursor",
+    "json_link",
+    "json_response",
+    "header_link",
+    "header_cursor",
+];
+const OFFSET_KEYS: &[&str] = &[
+    "type",
+    "limit",
+    "offset",
+    "offset_param",
+    "limit_param",
+    "total_path",
+    "maximum_offset",
+    "stop_after_empty_page",
+    "has_more_path",
+];
+const AUTH_TYPES: &[&str] = &["bearer", "api_key", "http_basic"];
+const AUTH_TYPES_LATER: &[&str] = &["oauth2_client_credentials"];
+const DISPOSITIONS: &[&str] = &["append", "replace", "merge", "skip"];
+/// Fields of the generated `Config` that a secret may not take.
+const CONFIG_FIELDS: &[&str] = &["base_url", "retry", "timeout", "connect_timeout"];
+
+/// Resolves a type-checked spec into a connector.
+pub fn resolve(document: &Document, spec: &raw::SpecFile) -> Result<Connector, Vec<Problem>> {
+    let mut r = Resolver {
+        document,
+        problems: Vec::new(),
+    };
+    let connector = r.connector(spec);
+    if r.problems.is_empty() {
+        Ok(connector)
+    } else {
+        Err(r.problems)
+    }
+}
+
+struct Resolver<'a> {
+    document: &'a Document,
+    problems: Vec<Problem>,
+}
+
+impl Resolver<'_> {
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn connector(&mut self, spec: &raw::SpecFile) -> Connector {
+        let file = std::path::Path::new(&self.document.file);
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = spec.name.clone().unwrap_or(stem);
+        if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+            self.problem(
+                Problem::new(
+                    Path::root().key("name"),
+                    format!("connector name `{name}` has no letters or digits"),
+                )
+                .hint("set a top-level `name:` such as `events`"),
+            );
+        }
+        let client = Path::root().key("client");
+        let base_url = match &spec.client.base_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.clone(),
+            Some(url) => {
+                self.problem(
+                    Problem::new(
+                        client.key("base_url"),
+                        format!("base_url `{url}` is not an http(s) URL"),
+                    )
+                    .hint("write it as https://api.example.com"),
+                );
+                String::new()
+            }
+            None => {
+                self.problem(
+                    Problem::new(client.clone(), "missing key `base_url`")
+                        .hint("add `base_url: https://...` to `client`"),
+                );
+                String::new()
+            }
+        };
+        let headers = self.headers(spec.client.headers.as_ref(), &client.key("headers"));
+        let auth = match &spec.client.auth {
+            Some(auth) => self.auth(auth, &client.key("auth"), &name),
+            None => Auth::None,
+        };
+        let retry = self.retry(spec.client.retry.as_ref(), &client.key("retry"));
+        let client_paginator = spec
+            .client
+            .paginator
+            .as_ref()
+            .map(|p| (p, client.key("paginator")));
+        let resources = self.resources(spec, client_paginator.as_ref());
+        Connector {
+            name,
+            description: spec.description.clone(),
+            spec_file: file
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            spec_sha256: sha256(&self.document.text),
+            base_url,
+            headers,
+            auth,
+            retry,
+            resources,
+        }
+    }
+
+    fn headers(
+        &mut self,
+        headers: Option<&serde_json::Map<String, Value>>,
+        at: &Path,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (name, value) in headers.into_iter().flatten() {
+            match value {
+                Value::String(value) => out.push((name.clone(), value.clone())),
+                Value::Number(n) => out.push((name.clone(), n.to_string())),
+                _ => self.problem(
+                    Problem::new(at.key(name), format!("header `{name}` must be a string"))
+                        .hint("headers are static text; dlt never interpolates them"),
+                ),
+            }
+        }
+        out
+    }
+
+    fn auth(&mut self, auth: &StringOr<raw::AuthSpec>, at: &Path, connector: &str) -> Auth {
+        let empty = raw::AuthSpec::default();
+        let (kind, spec, kind_at) = match auth {
+            StringOr::String(kind) => (kind.as_str(), &empty, at.clone()),
+            StringOr::Full(spec) => (
+                spec.kind.as_deref().unwrap_or("bearer"),
+                spec,
+                at.key("type"),
+            ),
+        };
+        if AUTH_TYPES_LATER.contains(&kind) {
+            self.problem(
+                Problem::new(
+                    kind_at,
+                    format!("auth type `{kind}` is not supported by connectorgen yet"),
+                )
+                .hint(format!("supported: {}", AUTH_TYPES.join(", "))),
+            );
+            return Auth::None;
+        }
+        if !AUTH_TYPES.contains(&kind) {
+            self.problem(
+                Problem::new(kind_at, format!("unknown auth type `{kind}`"))
+                    .hint(suggest(kind, AUTH_TYPES)),
+            );
+            return Auth::None;
+        }
+        let allowed: &[&str] = match kind {
+            "bearer" => &["type", "token"],
+            "api_key" => &["type", "name", "api_key", "location"],
+            _ => &["type", "username", "password"],
+        };
+        let present = [
+            ("name", spec.name.is_some()),
+            ("api_key", spec.api_key.is_some()),
+            ("location", spec.location.is_some()),
+            ("token", spec.token.is_some()),
+            ("username", spec.username.is_some()),
+            ("password", spec.password.is_some()),
+            ("access_token_url", spec.access_token_url.is_some()),
+            ("client_id", spec.client_id.is_some()),
+            ("client_secret", spec.client_secret.is_some()),
+            (
+                "access_token_request_data",
+                spec.access_token_request_data.is_some(),
+            ),
+            (
+                "default_token_expiration",
+                spec.default_token_expiration.is_some(),
+            ),
+        ];
+        for (key, _) in present
+            .iter()
+            .filter(|(key, set)| *set && !allowed.contains(key))
+        {
+            self.problem(
+                Problem::new(
+                    at.key(key),
+                    format!("`{key}` is not a setting of `{kind}` auth"),
+                )
+                .hint(format!("`{kind}` takes: {}", allowed.join(", "))),
+            );
+        }
+        match kind {
+            "bearer" => Auth::Bearer {
+                token: self.secret(spec.token.as_ref(), "token", at, connector),
+            },
+            "api_key" => {
+                let location = match spec.location.as_deref() {
+                    None | Some("header") => ApiKeyLocation::Header,
+                    Some("query") | Some("param") => ApiKeyLocation::Query,
+                    Some("cookie") => {
+                        self.problem(
+                            Problem::new(
+                                at.key("location"),
+                                "api_key in a cookie is not supported by connectorgen yet",
+                            )
+                            .hint("use `header` or `query`"),
+                        );
+                        ApiKeyLocation::Header
+                    }
+                    Some(other) => {
+                        self.problem(
+                            Problem::new(
+                                at.key("location"),
+                                format!("unknown api_key location `{other}`"),
+                            )
+                            .hint(suggest(other, &["header", "query", "param"])),
+                        );
+                        ApiKeyLocation::Header
+                    }
+                };
+                Auth::ApiKey {
+                    name: spec
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| "Authorization".to_owned()),
+                    location,
+                    key: self.secret(spec.api_key.as_ref(), "api_key", at, connector),
+                }
+            }
+            _ => {
+                let username = match &spec.username {
+                    Some(StringOr::String(user)) if secret_reference(user).is_none() => {
+                        Credential::Literal(user.clone())
+                    }
+                    other => {
+                        Credential::Secret(self.secret(other.as_ref(), "username", at, connector))
+                    }
+                };
+                Auth::HttpBasic {
+                    username,
+                    password: self.secret(spec.password.as_ref(), "password", at, connector),
+                }
+            }
+        }
+    }
+
+    /// A secret field: left out (named after the field), `{secret: NAME}`, or dlt's
+    /// `dlt.secrets["NAME"]`. A literal value is refused: specs live in git.
+    fn secret(
+        &mut self,
+        value: Option<&StringOr<raw::SecretRef>>,
+        field: &str,
+        at: &Path,
+        connector: &str,
+    ) -> SecretField {
+        let name = match value {
+            None => field.to_owned(),
+            Some(StringOr::Full(reference)) => reference.secret.clone(),
+            Some(StringOr::String(text)) => match secret_reference(text) {
+                Some(name) => name,
+                None => {
+                    let env = format!(
+                        "{}_{}",
+                        sanitize::shouty(connector),
+                        sanitize::shouty(field)
+                    );
+                    self.problem(
+                        Problem::new(at.key(field), format!("`{field}` holds a literal secret; specs are checked into git"))
+                            .hint(format!("write `{field}: {{secret: {field}}}` (or leave `{field}` out) and supply the value at run time, e.g. in the environment variable {env}")),
+                    );
+                    field.to_owned()
+                }
+            },
+        };
+        let ident = sanitize::snake(&name);
+        if ident != name {
+            self.problem(
+                Problem::new(
+                    at.key(field),
+                    format!("secret name `{name}` is not a snake_case name"),
+                )
+                .hint(format!("name it `{ident}`")),
+            );
+        } else if CONFIG_FIELDS.contains(&name.as_str()) {
+            self.problem(
+                Problem::new(
+                    at.key(field),
+                    format!("secret name `{name}` is taken by a setting of the connector"),
+                )
+                .hint(format!("name it `{name}_secret`")),
+            );
+        }
+        SecretField { name }
+    }
+
+    fn retry(&mut self, retry: Option<&raw::RetrySpec>, at: &Path) -> Retry {
+        let Some(retry) = retry else {
+            return Retry::default();
+        };
+        if let Some(statuses) = &retry.statuses {
+            for (i, status) in statuses.iter().enumerate() {
+                if !(100..=599).contains(status) {
+                    self.problem(Problem::new(
+                        at.key("statuses").index(i),
+                        format!("{status} is not an HTTP status"),
+                    ));
+                }
+            }
+        }
+        for (key, value) in [
+            ("backoff_factor", retry.backoff_factor),
+            ("max_delay", retry.max_delay),
+        ] {
+            if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+                self.problem(Problem::new(
+                    at.key(key),
+                    format!("`{key}` must be a number of seconds, 0 or more"),
+                ));
+            }
+        }
+        Retry {
+            statuses: retry.statuses.clone(),
+            max_retries: retry.max_retries,
+            backoff_factor: retry.backoff_factor,
+            max_delay: retry.max_delay,
+        }
+    }
+
+    fn resources(
+        &mut self,
+        spec: &raw::SpecFile,
+        client_paginator: Option<&(&StringOr<raw::PaginatorSpec>, Path)>,
+    ) -> Vec<Resource> {
+        let doc = &self.document.value;
+        let defaults_raw = doc.get("resource_defaults").cloned().unwrap_or(Value::Null);
+        let defaults = merge::normalize(&defaults_raw);
+        let mut resources = Vec::new();
+        let mut by_name: BTreeMap<String, Path> = BTreeMap::new();
+        if spec.resources.is_empty() {
+            self.problem(
+                Problem::new(Path::root().key("resources"), "no resources")
+                    .hint("list at least one resource"),
+            );
+        }
+        for index in 0..spec.resources.len() {
+            let at = Path::root().key("resources").index(index);
+            let raw_value = at.get(doc).cloned().unwrap_or(Value::Null);
+            let merged = merge::merge(&defaults, &merge::normalize(&raw_value));
+            let origin = Origin {
+                resource: &raw_value,
+                resource_at: &at,
+                defaults: &defaults_raw,
+            };
+            let resource: raw::ResourceSpec = match serde_json::from_value(merged) {
+                Ok(resource) => resource,
+                Err(e) => {
+                    self.problem(Problem::new(
+                        at.clone(),
+                        format!("this resource and resource_defaults do not merge: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            let Some(name) = resource.name.clone() else {
+                self.problem(
+                    Problem::new(at.clone(), "missing key `name`")
+                        .hint("every resource needs a `name`"),
+                );
+                continue;
+            };
+            if let Some(first) = by_name.get(&name) {
+                self.problem(
+                    Problem::new(
+                        origin.at(&Path::root().key("name")),
+                        format!("duplicate resource name `{name}`"),
+                    )
+                    .hint(format!("`{name}` is already the name of {first}")),
+                );
+                continue;
+            }
+            by_name.insert(name.clone(), at.clone());
+            if let Some(resource) = self.resource(name, &resource, &origin, client_paginator) {
+                resources.push(resource);
+            }
+        }
+        self.check_unique_names(&resources);
+        resources
+    }
+
+    fn resource(
+        &mut self,
+        name: String,
+        spec: &raw::ResourceSpec,
+        origin: &Origin,
+        client_paginator: Option<&(&StringOr<raw::PaginatorSpec>, Path)>,
+    ) -> Option<Resource> {
+        let empty = raw::EndpointSpec::default();
+        let endpoint = match &spec.endpoint {
+            Some(StringOr::Full(endpoint)) => endpoint,
+            // `normalize` turned string endpoints into dicts before merging.
+            Some(StringOr::String(_)) | None => &empty,
+        };
+        let ep = Path::root().key("endpoint");
+        let path = endpoint.path.clone().unwrap_or_else(|| name.clone());
+        if path.contains('{') {
+            self.problem(
+                Problem::new(
+                    origin.at(&ep.key("path")),
+                    format!("path `{path}` has a placeholder"),
+                )
+                .hint("path parameters and parent resources are not supported by connectorgen yet"),
+            );
+        }
+        let method = match endpoint
+            .method
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            None | Some("GET") => Method::Get,
+            Some("POST") => Method::Post,
+            Some(other) => {
+                self.problem(
+                    Problem::new(
+                        origin.at(&ep.key("method")),
+                        format!("method `{other}` is not supported"),
+                    )
+                    .hint("dlt's rest_api sends GET or POST"),
+                );
+                Method::Get
+            }
+        };
+        let params = self.params(endpoint.params.as_ref(), &origin.at(&ep.key("params")));
+        let headers = self.headers(endpoint.headers.as_ref(), &origin.at(&ep.key("headers")));
+        if let Some(selector) = &endpoint.data_selector {
+            if let Err(message) = jsonpath::check(selector) {
+                self.problem(Problem::new(
+                    origin.at(&ep.key("data_selector")),
+                    format!("data_selector {message}"),
+                ));
+            }
+        }
+        let paginator = match (&endpoint.paginator, client_paginator) {
+            (Some(paginator), _) => self.paginator(paginator, &origin.at(&ep.key("paginator"))),
+            (None, Some((paginator, at))) => self.paginator(paginator, at),
+            (None, None) => {
+                self.problem(
+                    Problem::new(origin.at(&ep), format!("resource `{name}` has no paginator"))
+                        .hint("connectorgen does not detect paginators yet: set `paginator` in `client` or in the endpoint (`single_page` for one request)"),
+                );
+                Paginator::SinglePage
+            }
+        };
+        let fields = self.fields(spec.columns.as_ref(), spec.primary_key.as_ref(), origin);
+        let primary_key = match &spec.primary_key {
+            None => Vec::new(),
+            Some(StringOr::String(key)) => vec![key.clone()],
+            Some(StringOr::Full(keys)) => keys.clone(),
+        };
+        if spec.columns.is_some() {
+            for key in &primary_key {
+                if !fields.iter().any(|f| &f.name == key) {
+                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                    self.problem(
+                        Problem::new(
+                            origin.at(&Path::root().key("primary_key")),
+                            format!("primary key `{key}` is not a column of `{name}`"),
+                        )
+                        .hint(
+                            match did_you_mean(key, names.iter().copied()) {
+                                Some(best) => {
+                                    format!("did you mean `{best}`? or add `{key}` to `columns`")
+                                }
+                                None => format!("add `{key}` to `columns`"),
+                            },
+                        ),
+                    );
+                }
+            }
+        }
+        let write_disposition = self.write_disposition(
+            spec.write_disposition.as_ref(),
+            &origin.at(&Path::root().key("write_disposition")),
+        );
+        Some(Resource {
+            type_name: sanitize::type_name(&name),
+            fn_name: sanitize::snake(&name),
+            static_name: sanitize::shouty(&name),
+            name,
+            method,
+            path,
+            params,
+            headers,
+            data_selector: endpoint.data_selector.clone(),
+            paginator,
+            primary_key,
+            write_disposition,
+            fields,
+        })
+    }
+
+    /// dlt's query encoding: lists repeat the key, booleans are `True`/`False`,
+    /// nulls are left out.
+    fn params(
+        &mut self,
+        params: Option<&serde_json::Map<String, Value>>,
+        at: &Path,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (name, value) in params.into_iter().flatten() {
+            let values: Vec<&Value> = match value {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for value in values {
+                match value {
+                    Value::Null => {}
+                    Value::Bool(b) => {
+                        out.push((name.clone(), if *b { "True" } else { "False" }.to_owned()))
+                    }
+                    Value::Number(n) => out.push((name.clone(), n.to_string())),
+                    Value::String(s) => out.push((name.clone(), s.clone())),
+                    Value::Array(_) | Value::Object(_) => self.problem(
+                        Problem::new(at.key(name), format!("param `{name}` is not a plain value"))
+                            .hint(
+                            "resolved and incremental params are not supported by connectorgen yet",
+                        ),
+                    ),
+                }
+            }
+        }
+        out
+    }
+
+    fn paginator(&mut self, paginator: &StringOr<raw::PaginatorSpec>, at: &Path) -> Paginator {
+        let empty = raw::PaginatorSpec::default();
+        let (kind, spec, kind_at) = match paginator {
+            StringOr::String(kind) => (Some(kind.as_str()), &empty, at.clone()),
+            StringOr::Full(spec) => (spec.kind.as_deref(), spec, at.key("type")),
+        };
+        let Some(kind) = kind else {
+            self.problem(
+                Problem::new(at.clone(), "paginator has no `type`")
+                    .hint(format!("add `type:`, one of: {}", PAGINATORS.join(", "))),
+            );
+            return Paginator::SinglePage;
+        };
+        if PAGINATORS_LATER.contains(&kind) {
+            self.problem(
+                Problem::new(
+                    kind_at,
+                    format!("paginator `{kind}` is not supported by connectorgen yet"),
+                )
+                .hint(format!("supported: {}", PAGINATORS.join(", "))),
+            );
+            return Paginator::SinglePage;
+        }
+        if !PAGINATORS.contains(&kind) {
+            self.problem(
+                Problem::new(kind_at, format!("unknown paginator `{kind}`"))
+                    .hint(suggest(kind, PAGINATORS)),
+            );
+            return Paginator::SinglePage;
+        }
+        let allowed: &[&str] = if kind == "offset" {
+            OFFSET_KEYS
+        } else {
+            &["type"]
+        };
+        if let Some(Value::Object(map)) = at.get(&self.document.value) {
+            for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+                self.problem(
+                    Problem::new(
+                        at.key(key),
+                        format!("`{key}` is not a setting of the `{kind}` paginator"),
+                    )
+                    .hint(format!("`{kind}` takes: {}", allowed.join(", "))),
+                );
+            }
+        }
+        if kind == "single_page" {
+            return Paginator::SinglePage;
+        }
+        let Some(limit) = spec.limit else {
+            self.problem(
+                Problem::new(at.clone(), "the offset paginator needs `limit`")
+                    .hint("add `limit: 100` (records per page)"),
+            );
+            return Paginator::SinglePage;
+        };
+        if limit == 0 {
+            self.problem(Problem::new(at.key("limit"), "`limit` must be at least 1"));
+        }
+        let total_path = match &spec.total_path {
+            None => Some("total".to_owned()),
+            Some(path) => path.clone(),
+        };
+        let stop_after_empty_page = spec.stop_after_empty_page.unwrap_or(true);
+        if total_path.is_none()
+            && spec.maximum_offset.is_none()
+            && !stop_after_empty_page
+            && spec.has_more_path.is_none()
+        {
+            self.problem(
+                Problem::new(at.clone(), "the offset paginator has no way to stop")
+                    .hint("set one of `total_path`, `maximum_offset`, `has_more_path` or `stop_after_empty_page: true`"),
+            );
+        }
+        for (key, path) in [
+            ("total_path", total_path.as_ref()),
+            ("has_more_path", spec.has_more_path.as_ref()),
+        ] {
+            if let Some(Err(message)) = path.map(|p| jsonpath::check(p)) {
+                self.problem(Problem::new(at.key(key), format!("{key} {message}")));
+            }
+        }
+        Paginator::Offset(Offset {
+            limit,
+            offset: spec.offset.unwrap_or(0),
+            offset_param: spec
+                .offset_param
+                .clone()
+                .unwrap_or_else(|| "offset".to_owned()),
+            limit_param: spec
+                .limit_param
+                .clone()
+                .unwrap_or_else(|| "limit".to_owned()),
+            total_path,
+            maximum_offset: spec.maximum_offset,
+            stop_after_empty_page,
+            has_more_path: spec.has_more_path.clone(),
+        })
+    }
+
+    fn fields(
+        &mut self,
+        columns: Option<&raw::Columns>,
+        primary_key: Option<&StringOr<Vec<String>>>,
+        origin: &Origin,
+    ) -> Vec<Field> {
+        let keys: Vec<&str> = match primary_key {
+            None => Vec::new(),
+            Some(StringOr::String(key)) => vec![key.as_str()],
+            Some(StringOr::Full(keys)) => keys.iter().map(String::as_str).collect(),
+        };
+        let mut fields = Vec::new();
+        let columns_at = Path::root().key("columns");
+        for (index, (name, column)) in columns.into_iter().flat_map(|c| &c.0).enumerate() {
+            let at = match origin.at(&columns_at.key(name)) {
+                found if found.get(&self.document.value).is_some() => found,
+                _ => origin.at(&columns_at.index(index)),
+            };
+            let data_type = match column.data_type.as_deref() {
+                None => DataType::Json,
+                Some(name) => match DataType::parse(name) {
+                    Some(data_type) => data_type,
+                    None => {
+                        self.problem(
+                            Problem::new(
+                                at.key("data_type"),
+                                format!("unknown data_type `{name}`"),
+                            )
+                            .hint(suggest(name, DataType::NAMES)),
+                        );
+                        DataType::Json
+                    }
+                },
+            };
+            let primary = column.primary_key == Some(true) || keys.contains(&name.as_str());
+            let merge_key = column.merge_key == Some(true);
+            let nullable = column.nullable.unwrap_or(!(primary || merge_key));
+            fields.push(Field {
+                name: name.clone(),
+                ident: sanitize::field_name(name),
+                data_type,
+                nullable,
+                primary_key: primary,
+                description: column.description.clone(),
+            });
+            let ident = &fields[fields.len() - 1].ident;
+            if let Some(other) = fields[..fields.len() - 1]
+                .iter()
+                .find(|f| &f.ident == ident)
+            {
+                self.problem(
+                    Problem::new(at, format!("columns `{}` and `{name}` both become the Rust field `{ident}`", other.name))
+                        .hint("rename one of them in the spec, or leave one out of `columns` (it is kept in `extra`)"),
+                );
+            }
+        }
+        fields
+    }
+
+    fn write_disposition(
+        &mut self,
+        value: Option<&StringOr<raw::WriteDispositionSpec>>,
+        at: &Path,
+    ) -> WriteDisposition {
+        let (disposition, strategy) = match value {
+            None => return WriteDisposition::Append,
+            Some(StringOr::String(d)) => (d.as_str(), None),
+            Some(StringOr::Full(spec)) => (spec.disposition.as_str(), spec.strategy.as_deref()),
+        };
+        let strategy = strategy.and_then(|s| match MergeStrategy::parse(s) {
+            Some(strategy) => Some(strategy),
+            None => {
+                self.problem(
+                    Problem::new(at.key("strategy"), format!("unknown merge strategy `{s}`"))
+                        .hint(suggest(s, MergeStrategy::NAMES)),
+                );
+                None
+            }
+        });
+        let disposition_at = if matches!(value, Some(StringOr::Full(_))) {
+            at.key("disposition")
+        } else {
+            at.clone()
+        };
+        match disposition {
+            "append" | "replace" | "skip" if strategy.is_some() => {
+                self.problem(Problem::new(
+                    at.key("strategy"),
+                    format!("`strategy` goes with `merge`, not `{disposition}`"),
+                ));
+                WriteDisposition::Append
+            }
+            "append" => WriteDisposition::Append,
+            "replace" => WriteDisposition::Replace,
+            "skip" => WriteDisposition::Skip,
+            "merge" => WriteDisposition::Merge(strategy),
+            other => {
+                self.problem(
+                    Problem::new(
+                        disposition_at,
+                        format!("unknown write disposition `{other}`"),
+                    )
+                    .hint(suggest(other, DISPOSITIONS)),
+                );
+                WriteDisposition::Append
+            }
+        }
+    }
+
+    /// Two resources whose names become the same Rust name cannot both be generated.
+    fn check_unique_names(&mut self, resources: &[Resource]) {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for (index, resource) in resources.iter().enumerate() {
+            let at = Path::root().key("resources").index(index);
+            let names = [
+                format!("type {}", resource.type_name),
+                format!("method {}", resource.fn_name),
+                format!("method {}_pages", resource.fn_name),
+                format!("static {}", resource.static_name),
+            ];
+            for taken in sanitize::METHOD_NAMES_TAKEN {
+                if resource.fn_name == *taken {
+                    self.problem(Problem::new(at.clone(), format!("resource `{}` would become the method `{taken}`, which the client has already", resource.name))
+                        .hint("rename the resource"));
+                }
+            }
+            for rust_name in names {
+                if let Some(other) = seen.get(&rust_name) {
+                    if *other != resource.name {
+                        self.problem(
+                            Problem::new(
+                                at.clone(),
+                                format!(
+                                    "resources `{other}` and `{}` both become the Rust {rust_name}",
+                                    resource.name
+                                ),
+                            )
+                            .hint("rename one of them"),
+                        );
+                        break;
+                    }
+                }
+                seen.insert(rust_name, &resource.name);
+            }
+        }
+    }
+}
+
+/// Where a value of a merged resource was written: in the resource itself or in
+/// `resource_defaults`.
+struct Origin<'a> {
+    resource: &'a Value,
+    resource_at: &'a Path,
+    defaults: &'a Value,
+}
+
+impl Origin<'_> {
+    fn at(&self, within: &Path) -> Path {
+        let own = within.existing_prefix(self.resource);
+        let default = within.existing_prefix(self.defaults);
+        if own.0.len() == within.0.len()
+            || own.0.len() >= default.0.len()
+            || self.defaults.is_null()
+        {
+            within.under(self.resource_at)
+        } else {
+            within.under(&Path::root().key("resource_defaults"))
+        }
+    }
+}
+
+/// `dlt.secrets["api_key"]` (as in dlt's Python configs) names the secret `api_key`.
+fn secret_reference(text: &str) -> Option<String> {
+    let inner = text
+        .trim()
+        .strip_prefix("dlt.secrets[")?
+        .strip_suffix(']')?;
+    let name = inner.trim_matches(|c| c == '"' || c == '\'');
+    (name.len() + 2 == inner.len() && !name.is_empty()).then(|| name.to_owned())
+}
+
+fn sha256(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

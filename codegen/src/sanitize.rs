@@ -1,0 +1,102 @@
+//! The one place where spec names become Rust identifiers.
+//!
+//! Every identifier in generated code passes through here; the original name stays in
+//! `#[serde(rename)]` and in metadata, so nothing about the wire format changes.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers (strict and reserved keywords of Rust 2021).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+];
+
+/// Keeps ASCII letters, digits and `_`; every other character separates words.
+fn ascii_words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+fn finish(ident: String, empty: &str, digit_prefix: &str) -> String {
+    let ident = if ident.is_empty() {
+        empty.to_owned()
+    } else if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{digit_prefix}{ident}")
+    } else {
+        ident
+    };
+    if KEYWORDS.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else {
+        ident
+    }
+}
+
+/// `startTime` -> `start_time`, `type` -> `type_`, `2fa` -> `x2fa`, `prénom` -> `pr_nom`.
+pub fn snake(name: &str) -> String {
+    finish(ascii_words(name).to_snake_case(), "field", "x")
+}
+
+/// `event_data` -> `EventData`, `self` -> `SelfRecord`... (see [`type_name`]).
+pub fn pascal(name: &str) -> String {
+    finish(ascii_words(name).to_upper_camel_case(), "Record", "X")
+}
+
+/// `event-data` -> `EVENT_DATA` (statics and environment variables).
+pub fn shouty(name: &str) -> String {
+    finish(ascii_words(name).to_shouty_snake_case(), "X", "X")
+}
+
+/// Names a generated crate declares itself; a record type may not take them.
+const TYPE_NAMES_TAKEN: &[&str] = &["Client", "Config", "Error", "Result", "Page", "Secret"];
+
+/// The record type of a resource.
+pub fn type_name(resource: &str) -> String {
+    let name = pascal(resource);
+    if TYPE_NAMES_TAKEN.contains(&name.as_str()) || name.ends_with('_') {
+        format!("{}Record", name.trim_end_matches('_'))
+    } else {
+        name
+    }
+}
+
+/// Field names a record declares itself.
+pub const FIELD_NAMES_TAKEN: &[&str] = &["extra"];
+
+/// The field of a column.
+pub fn field_name(column: &str) -> String {
+    let name = snake(column);
+    if FIELD_NAMES_TAKEN.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Client methods a resource's fetch function may not take.
+pub const METHOD_NAMES_TAKEN: &[&str] = &["new", "from_env"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_identifiers() {
+        assert_eq!(snake("startTime"), "start_time");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("2fa"), "x2fa");
+        assert_eq!(snake("prénom"), "pr_nom");
+        assert_eq!(snake("x-rate-limit"), "x_rate_limit");
+        assert_eq!(snake("---"), "field");
+        assert_eq!(field_name("extra"), "extra_");
+        assert_eq!(type_name("event_data"), "EventData");
+        assert_eq!(type_name("client"), "ClientRecord");
+        assert_eq!(type_name("self"), "SelfRecord");
+        assert_eq!(type_name("3d-models"), "X3dModels");
+        assert_eq!(shouty("event-data"), "EVENT_DATA");
+    }
+}

@@ -1,0 +1,211 @@
+use super::path::Path;
+use super::raw::SpecFile;
+use super::{locate, yaml};
+use crate::diagnostics::{suggest, Problem, SpecError, SpecErrors};
+
+/// Keys of dlt's config that connectorgen does not handle yet: named as such, rather
+/// than as typos.
+const DLT_KEYS_NOT_SUPPORTED: &[&str] = &[
+    "auth",
+    "json",
+    "data",
+    "response_actions",
+    "incremental",
+    "processing_steps",
+    "include_from_parent",
+    "max_table_nesting",
+    "parallelized",
+    "merge_key",
+    "schema_contract",
+    "table_format",
+    "file_format",
+    "references",
+    "nested_hints",
+    "session",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// A spec file's text and its parsed value tree.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The file name as given, for messages.
+    pub file: String,
+    pub text: String,
+    pub format: Format,
+    pub value: serde_json::Value,
+}
+
+impl Document {
+    /// Parses spec text; `file` is the name used in messages and decides the format
+    /// (`.json`, else YAML).
+    pub fn parse(file: &str, text: String) -> Result<Document, SpecErrors> {
+        let format = if file.ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Yaml
+        };
+        let parsed = match format {
+            Format::Yaml => yaml::parse(&text),
+            Format::Json => serde_json::from_str(&text).map_err(|e| {
+                let message = e.to_string();
+                let message = match message.find(" at line ") {
+                    Some(at) => message[..at].to_owned(),
+                    None => message,
+                };
+                (message, Some((e.line(), e.column())))
+            }),
+        };
+        match parsed {
+            Ok(value) => Ok(Document {
+                file: file.to_owned(),
+                text,
+                format,
+                value,
+            }),
+            Err((message, position)) => {
+                let (line, column) = position.unwrap_or((0, 0));
+                Err(SpecErrors(vec![SpecError {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                    path: String::new(),
+                    message: format!("not valid {}: {message}", format.name()),
+                    hint: None,
+                }]))
+            }
+        }
+    }
+
+    /// Line and column of `path`; of its longest existing start when the value is not
+    /// in the text (a key that is missing is reported where it should be added).
+    pub fn locate(&self, path: &Path) -> (usize, usize) {
+        let path = path.existing_prefix(&self.value);
+        let found = match self.format {
+            Format::Yaml => yaml::locate(&self.text, &path),
+            Format::Json => locate::locate_json(&self.text, &path),
+        };
+        found.unwrap_or((1, 1))
+    }
+
+    /// Locates problems, in document order.
+    pub fn errors(&self, problems: Vec<Problem>) -> SpecErrors {
+        let mut errors: Vec<SpecError> = problems
+            .into_iter()
+            .map(|problem| {
+                let (line, column) = self.locate(&problem.path);
+                SpecError {
+                    file: self.file.clone(),
+                    line,
+                    column,
+                    path: problem.path.to_string(),
+                    message: problem.message,
+                    hint: problem.hint,
+                }
+            })
+            .collect();
+        errors.sort_by_key(|e| (e.line, e.column));
+        errors.dedup();
+        SpecErrors(errors)
+    }
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "YAML",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+/// Reads and type-checks a spec file, reporting every problem it can find at once.
+pub fn load(file: &std::path::Path) -> Result<(Document, SpecFile), SpecErrors> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        SpecErrors(vec![SpecError {
+            file: name.clone(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: format!("cannot read the spec: {e}"),
+            hint: None,
+        }])
+    })?;
+    let document = Document::parse(&name, text)?;
+    match typed(&document.value) {
+        Ok(spec) => Ok((document, spec)),
+        Err(problems) => Err(document.errors(problems)),
+    }
+}
+
+/// serde stops at the first error. To report all of them, each error's value is taken
+/// out of a copy of the tree and deserialization runs again, until it succeeds or an
+/// error cannot be taken out. Specs are small: this costs microseconds.
+pub(crate) fn typed(value: &serde_json::Value) -> Result<SpecFile, Vec<Problem>> {
+    let mut value = value.clone();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut removed: Vec<Path> = Vec::new();
+    loop {
+        let error = match serde_path_to_error::deserialize::<_, SpecFile>(&value) {
+            Ok(spec) if problems.is_empty() => return Ok(spec),
+            Ok(_) => return Err(problems),
+            Err(error) => error,
+        };
+        let path = Path::from_serde(error.path());
+        let message = error.into_inner().to_string();
+        if let Some(field) = missing_field(&message) {
+            // A value we took out ourselves is not missing from the file.
+            if removed.contains(&path.key(field)) {
+                return Err(problems);
+            }
+        }
+        let problem = describe(path.clone(), &message);
+        if problems.contains(&problem) || problems.len() >= 50 {
+            return Err(problems);
+        }
+        problems.push(problem);
+        if !path.remove(&mut value) {
+            return Err(problems);
+        }
+        removed.push(path);
+    }
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// Turns serde's message into ours, with a hint.
+fn describe(path: Path, message: &str) -> Problem {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or_default();
+        let expected: Vec<&str> = rest
+            .split_once("expected ")
+            .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        let problem = Problem::new(path, format!("unknown key `{key}`"));
+        if DLT_KEYS_NOT_SUPPORTED.contains(&key) && !expected.contains(&key) {
+            return problem.hint(format!(
+                "`{key}` is a dlt key that connectorgen does not support here yet"
+            ));
+        }
+        return if expected.is_empty() {
+            problem
+        } else {
+            problem.hint(suggest(key, &expected))
+        };
+    }
+    if let Some(field) = missing_field(message) {
+        return Problem::new(path, format!("missing key `{field}`"))
+            .hint(format!("add `{field}:` here"));
+    }
+    Problem::new(
+        path,
+        message.replace("a string or a mapping", "a string or a dict"),
+    )
+}

@@ -1,0 +1,11 @@
+//! Reading a spec file: text -> value tree -> [`raw::SpecFile`], with every problem
+//! located in the text.
+
+mod load;
+mod locate;
+mod path;
+pub mod raw;
+mod yaml;
+
+pub use load::{load, Document, Format};
+pub use path::{Path, Seg};

@@ -1,0 +1,31 @@
+//! The one place that parses YAML (serde_yaml_ng, the maintained successor of the
+//! deprecated serde_yaml).
+
+use super::locate::{Probe, ARRIVED};
+use super::path::Path;
+use serde::de::DeserializeSeed;
+
+/// Parses YAML text into a JSON value tree; on failure, the message and its 1-based
+/// (line, column).
+pub(crate) fn parse(text: &str) -> Result<serde_json::Value, (String, Option<(usize, usize)>)> {
+    serde_yaml_ng::from_str(text).map_err(|e| {
+        let position = e.location().map(|l| (l.line(), l.column()));
+        let message = e.to_string();
+        // serde_yaml_ng appends " at line X column Y"; we print positions ourselves.
+        let message = match message.find(" at line ") {
+            Some(at) => message[..at].to_owned(),
+            None => message,
+        };
+        (message, position)
+    })
+}
+
+/// Where `path` is in YAML text, as 1-based (line, column) of the key or value.
+pub(crate) fn locate(text: &str, path: &Path) -> Option<(usize, usize)> {
+    let deserializer = serde_yaml_ng::Deserializer::from_str(text);
+    let error = Probe(&path.0).deserialize(deserializer).err()?;
+    if !error.to_string().starts_with(ARRIVED) {
+        return None;
+    }
+    error.location().map(|l| (l.line(), l.column()))
+}
