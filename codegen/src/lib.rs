@@ -56,8 +56,28 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Reads, checks and resolves a spec file.
 pub fn load(spec: &Path) -> Result<Connector> {
-    let (document, raw) = spec::load(spec)?;
-    model::resolve(&document, &raw).map_err(|problems| Error::Spec(document.errors(problems)))
+    let spec::Loaded {
+        document,
+        spec,
+        checked,
+        mut problems,
+    } = spec::load(spec)?;
+    if let Some(raw) = spec {
+        match model::resolve(&document, &checked, &raw) {
+            Ok(connector) if problems.is_empty() => return Ok(connector),
+            Ok(_) => {}
+            // A value that did not type-check was left out; what the later checks say
+            // about the same place adds nothing.
+            Err(more) => {
+                let more: Vec<_> = more
+                    .into_iter()
+                    .filter(|p| !problems.iter().any(|q| q.path == p.path))
+                    .collect();
+                problems.extend(more);
+            }
+        }
+    }
+    Err(Error::Spec(document.errors(problems)))
 }
 
 /// The Rust library of a connector, formatted.

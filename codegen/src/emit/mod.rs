@@ -13,6 +13,10 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 /// Whether the code is a crate's `lib.rs` (with crate docs) or a file for `include!`.
+///
+/// Crate files carry `#![cfg_attr(rustfmt, rustfmt_skip)]`: they are formatted by
+/// prettyplease, and `cargo fmt --all` in a workspace that holds them must not make
+/// them differ from what `connectorgen check` expects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Crate,
@@ -45,6 +49,7 @@ pub fn library(connector: &Connector, mode: Mode) -> TokenStream {
 pub fn program(connector: &Connector) -> TokenStream {
     let krate = ident(&connector.crate_name().replace('-', "_"));
     quote! {
+        #![cfg_attr(rustfmt, rustfmt_skip)]
         fn main() -> ::std::process::ExitCode {
             ::connectorgen_runtime::program::main::<#krate::Client>()
         }
@@ -60,7 +65,10 @@ fn crate_docs(connector: &Connector) -> TokenStream {
     lines.push(String::new());
     lines.push("See the crate's README for its resources, fields and settings.".to_owned());
     let lines = lines.iter().map(|line| format!(" {line}"));
-    quote! { #(#![doc = #lines])* }
+    quote! {
+        #(#![doc = #lines])*
+        #![cfg_attr(rustfmt, rustfmt_skip)]
+    }
 }
 
 pub(crate) fn ident(name: &str) -> Ident {

@@ -38,10 +38,12 @@ const DISPOSITIONS: &[&str] = &["append", "replace", "merge", "skip"];
 /// Fields of the generated `Config` that a secret may not take.
 const CONFIG_FIELDS: &[&str] = &["base_url", "retry", "timeout", "connect_timeout"];
 
-/// Resolves a type-checked spec into a connector.
-pub fn resolve(document: &Document, spec: &raw::SpecFile) -> Result<Connector, Vec<Problem>> {
+/// Resolves a type-checked spec into a connector. `checked` is the document's value
+/// tree without the values that failed to type-check.
+pub fn resolve(document: &Document, checked: &Value, spec: &raw::SpecFile) -> Result<Connector, Vec<Problem>> {
     let mut r = Resolver {
         document,
+        checked,
         problems: Vec::new(),
     };
     let connector = r.connector(spec);
@@ -54,6 +56,7 @@ pub fn resolve(document: &Document, spec: &raw::SpecFile) -> Result<Connector, V
 
 struct Resolver<'a> {
     document: &'a Document,
+    checked: &'a Value,
     problems: Vec<Problem>,
 }
 
@@ -351,7 +354,7 @@ impl Resolver<'_> {
         spec: &raw::SpecFile,
         client_paginator: Option<&(&StringOr<raw::PaginatorSpec>, Path)>,
     ) -> Vec<Resource> {
-        let doc = &self.document.value;
+        let doc = self.checked;
         let defaults_raw = doc.get("resource_defaults").cloned().unwrap_or(Value::Null);
         let defaults = merge::normalize(&defaults_raw);
         let mut resources = Vec::new();
@@ -587,7 +590,7 @@ impl Resolver<'_> {
         } else {
             &["type"]
         };
-        if let Some(Value::Object(map)) = at.get(&self.document.value) {
+        if let Some(Value::Object(map)) = at.get(self.checked) {
             for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
                 self.problem(
                     Problem::new(
@@ -667,7 +670,7 @@ impl Resolver<'_> {
         let columns_at = Path::root().key("columns");
         for (index, (name, column)) in columns.into_iter().flat_map(|c| &c.0).enumerate() {
             let at = match origin.at(&columns_at.key(name)) {
-                found if found.get(&self.document.value).is_some() => found,
+                found if found.get(self.checked).is_some() => found,
                 _ => origin.at(&columns_at.index(index)),
             };
             let data_type = match column.data_type.as_deref() {
@@ -680,7 +683,10 @@ impl Resolver<'_> {
                                 at.key("data_type"),
                                 format!("unknown data_type `{name}`"),
                             )
-                            .hint(suggest(name, DataType::NAMES)),
+                            .hint(match DataType::synonym(name) {
+                                Some(dlt) => format!("dlt calls it `{}`", dlt.name()),
+                                None => suggest(name, DataType::NAMES),
+                            }),
                         );
                         DataType::Json
                     }
@@ -754,7 +760,12 @@ impl Resolver<'_> {
                         disposition_at,
                         format!("unknown write disposition `{other}`"),
                     )
-                    .hint(suggest(other, DISPOSITIONS)),
+                    .hint(match MergeStrategy::parse(other) {
+                        Some(_) => format!(
+                            "`{other}` is a merge strategy: write `{{disposition: merge, strategy: {other}}}`"
+                        ),
+                        None => suggest(other, DISPOSITIONS),
+                    }),
                 );
                 WriteDisposition::Append
             }

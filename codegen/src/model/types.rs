@@ -50,6 +50,20 @@ impl DataType {
         })
     }
 
+    /// What other schema languages call a dlt type, for hints.
+    pub fn synonym(name: &str) -> Option<DataType> {
+        Some(match name.to_ascii_lowercase().as_str() {
+            "string" | "str" | "varchar" => DataType::Text,
+            "int" | "integer" | "long" | "int64" | "i64" | "number_integer" => DataType::Bigint,
+            "float" | "number" | "f64" | "real" => DataType::Double,
+            "boolean" => DataType::Bool,
+            "datetime" | "date-time" | "date_time" => DataType::Timestamp,
+            "object" | "array" | "dict" | "list" => DataType::Json,
+            "bytes" => DataType::Binary,
+            _ => return None,
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             DataType::Text => "text",

@@ -123,8 +123,22 @@ impl Format {
     }
 }
 
-/// Reads and type-checks a spec file, reporting every problem it can find at once.
-pub fn load(file: &std::path::Path) -> Result<(Document, SpecFile), SpecErrors> {
+/// A spec file, read and type-checked.
+#[derive(Debug)]
+pub struct Loaded {
+    pub document: Document,
+    /// The spec, with values that do not type-check left out so that later checks can
+    /// still run on the rest; `None` when even that fails.
+    pub spec: Option<SpecFile>,
+    /// The document's value tree with the same values left out.
+    pub checked: serde_json::Value,
+    /// Problems found so far.
+    pub problems: Vec<Problem>,
+}
+
+/// Reads and type-checks a spec file. Only a file that cannot be read or parsed is an
+/// error here; other problems are collected in [`Loaded::problems`].
+pub fn load(file: &std::path::Path) -> Result<Loaded, SpecErrors> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).map_err(|e| {
         SpecErrors(vec![SpecError {
@@ -137,23 +151,25 @@ pub fn load(file: &std::path::Path) -> Result<(Document, SpecFile), SpecErrors> 
         }])
     })?;
     let document = Document::parse(&name, text)?;
-    match typed(&document.value) {
-        Ok(spec) => Ok((document, spec)),
-        Err(problems) => Err(document.errors(problems)),
-    }
+    let (spec, checked, problems) = typed(&document.value);
+    Ok(Loaded {
+        document,
+        spec,
+        checked,
+        problems,
+    })
 }
 
 /// serde stops at the first error. To report all of them, each error's value is taken
 /// out of a copy of the tree and deserialization runs again, until it succeeds or an
 /// error cannot be taken out. Specs are small: this costs microseconds.
-pub(crate) fn typed(value: &serde_json::Value) -> Result<SpecFile, Vec<Problem>> {
+pub(crate) fn typed(value: &serde_json::Value) -> (Option<SpecFile>, serde_json::Value, Vec<Problem>) {
     let mut value = value.clone();
     let mut problems: Vec<Problem> = Vec::new();
     let mut removed: Vec<Path> = Vec::new();
     loop {
         let error = match serde_path_to_error::deserialize::<_, SpecFile>(&value) {
-            Ok(spec) if problems.is_empty() => return Ok(spec),
-            Ok(_) => return Err(problems),
+            Ok(spec) => return (Some(spec), value, problems),
             Err(error) => error,
         };
         let path = Path::from_serde(error.path());
@@ -161,16 +177,16 @@ pub(crate) fn typed(value: &serde_json::Value) -> Result<SpecFile, Vec<Problem>>
         if let Some(field) = missing_field(&message) {
             // A value we took out ourselves is not missing from the file.
             if removed.contains(&path.key(field)) {
-                return Err(problems);
+                return (None, value, problems);
             }
         }
         let problem = describe(path.clone(), &message);
         if problems.contains(&problem) || problems.len() >= 50 {
-            return Err(problems);
+            return (None, value, problems);
         }
         problems.push(problem);
         if !path.remove(&mut value) {
-            return Err(problems);
+            return (None, value, problems);
         }
         removed.push(path);
     }

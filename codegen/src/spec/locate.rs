@@ -132,7 +132,7 @@ impl<'de> Visitor<'de> for KeyProbe<'_> {
 pub(crate) fn locate_json(text: &str, path: &Path) -> Option<(usize, usize)> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let error = Probe(&path.0).deserialize(&mut deserializer).err()?;
-    if !error.to_string().starts_with(ARRIVED) {
+    if !error.to_string().contains(ARRIVED) {
         return None;
     }
     let (line, column) = (error.line(), error.column());

@@ -7,5 +7,5 @@ mod path;
 pub mod raw;
 mod yaml;
 
-pub use load::{load, Document, Format};
+pub use load::{load, Document, Format, Loaded};
 pub use path::{Path, Seg};

@@ -24,7 +24,8 @@ pub(crate) fn parse(text: &str) -> Result<serde_json::Value, (String, Option<(us
 pub(crate) fn locate(text: &str, path: &Path) -> Option<(usize, usize)> {
     let deserializer = serde_yaml_ng::Deserializer::from_str(text);
     let error = Probe(&path.0).deserialize(deserializer).err()?;
-    if !error.to_string().starts_with(ARRIVED) {
+    // serde_yaml_ng puts the path in front of the message.
+    if !error.to_string().contains(ARRIVED) {
         return None;
     }
     error.location().map(|l| (l.line(), l.column()))

@@ -6,6 +6,7 @@
 //! Records of a scheduling API, fetched 100 at a time by offset.
 //!
 //! See the crate's README for its resources, fields and settings.
+#![cfg_attr(rustfmt, rustfmt_skip)]
 pub use ::connectorgen_runtime::{Error, Page, Secret};
 /// The result of every fallible call of this connector.
 pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
@@ -25,7 +26,9 @@ impl Config {
     /// The base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.example.com";
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(api_key: impl ::std::convert::Into<::connectorgen_runtime::Secret>) -> Self {
+    pub fn new(
+        api_key: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
+    ) -> Self {
         Config {
             base_url: ::std::string::String::from(Self::BASE_URL),
             api_key: api_key.into(),
@@ -53,12 +56,7 @@ impl Config {
         }
     }
     fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config {
-            base_url,
-            api_key,
-            retry,
-            timeout,
-        } = self;
+        let Config { base_url, api_key, retry, timeout } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::ApiKey {
             name: ::std::string::String::from("api_key"),
@@ -92,8 +90,7 @@ impl Client {
         &self,
     ) -> impl ::connectorgen_runtime::futures_util::Stream<
         Item = ::std::result::Result<ResourceName, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send
-           + 'static {
+    > + ::std::marker::Send + 'static {
         self.inner.records(&RESOURCE_NAME)
     }
     /// Every page of `resource_name`.
@@ -104,8 +101,7 @@ impl Client {
             ::connectorgen_runtime::Page<ResourceName>,
             ::connectorgen_runtime::Error,
         >,
-    > + ::std::marker::Send
-           + 'static {
+    > + ::std::marker::Send + 'static {
         self.inner.pages(&RESOURCE_NAME)
     }
 }
@@ -126,9 +122,11 @@ impl ::connectorgen_runtime::Connector for Client {
         resource: &str,
     ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
         match resource {
-            "resource_name" => ::std::option::Option::Some(::connectorgen_runtime::json_lines(
-                self.resource_name(),
-            )),
+            "resource_name" => {
+                ::std::option::Option::Some(
+                    ::connectorgen_runtime::json_lines(self.resource_name()),
+                )
+            }
             _ => ::std::option::Option::None,
         }
     }
@@ -162,10 +160,9 @@ impl ::connectorgen_runtime::Resource for ResourceName {
     const NAME: &'static str = "resource_name";
     const PATH: &'static str = "/v1/resource";
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition =
-        ::connectorgen_runtime::WriteDisposition::Merge {
-            strategy: ::std::option::Option::None,
-        };
+    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
+        strategy: ::std::option::Option::None,
+    };
     fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
         &RESOURCE_NAME
     }
@@ -178,16 +175,14 @@ pub static RESOURCE_NAME: ::connectorgen_runtime::Endpoint = ::connectorgen_runt
     params: &[],
     headers: &[],
     data_selector: ::std::option::Option::Some("data"),
-    paginator: ::connectorgen_runtime::Paginator::Offset(
-        ::connectorgen_runtime::paginate::OffsetPaginator {
-            limit: 100,
-            offset: 0,
-            offset_param: "offset",
-            limit_param: "limit",
-            total_path: ::std::option::Option::Some("total"),
-            maximum_offset: ::std::option::Option::None,
-            stop_after_empty_page: true,
-            has_more_path: ::std::option::Option::None,
-        },
-    ),
+    paginator: ::connectorgen_runtime::Paginator::Offset(::connectorgen_runtime::paginate::OffsetPaginator {
+        limit: 100,
+        offset: 0,
+        offset_param: "offset",
+        limit_param: "limit",
+        total_path: ::std::option::Option::Some("total"),
+        maximum_offset: ::std::option::Option::None,
+        stop_after_empty_page: true,
+        has_more_path: ::std::option::Option::None,
+    }),
 };
