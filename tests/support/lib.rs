@@ -1,1 +1,150 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests: a fake offset-paginated API served by a real
+//! HTTP server (wiremock), with faults that can be injected per request.
+
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// A failure the fake API answers with instead of a page.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// Fail when this offset is requested (the first such request, then the next fault).
+    pub offset: usize,
+    pub status: u16,
+    pub retry_after: Option<String>,
+}
+
+impl Fault {
+    pub fn new(offset: usize, status: u16) -> Fault {
+        Fault {
+            offset,
+            status,
+            retry_after: None,
+        }
+    }
+
+    pub fn retry_after(mut self, value: &str) -> Fault {
+        self.retry_after = Some(value.to_owned());
+        self
+    }
+}
+
+/// Serves `records` at `GET <path>?offset=&limit=` as `{"data": [...], "total": N}`,
+/// like the seed APIs; answers 401 unless the query holds `<key_param>=<key>`.
+#[derive(Clone)]
+pub struct OffsetApi {
+    records: Arc<Vec<Value>>,
+    key_param: String,
+    key: String,
+    offset_param: String,
+    limit_param: String,
+    records_key: String,
+    total_key: Option<String>,
+    faults: Arc<Mutex<VecDeque<Fault>>>,
+}
+
+impl OffsetApi {
+    pub fn new(records: Vec<Value>, key_param: &str, key: &str) -> OffsetApi {
+        OffsetApi {
+            records: Arc::new(records),
+            key_param: key_param.to_owned(),
+            key: key.to_owned(),
+            offset_param: "offset".to_owned(),
+            limit_param: "limit".to_owned(),
+            records_key: "data".to_owned(),
+            total_key: Some("total".to_owned()),
+            faults: Arc::default(),
+        }
+    }
+
+    /// Other names for the offset and limit parameters.
+    pub fn params(mut self, offset: &str, limit: &str) -> OffsetApi {
+        self.offset_param = offset.to_owned();
+        self.limit_param = limit.to_owned();
+        self
+    }
+
+    /// Other keys for the records and the total (`None`: no total in responses).
+    pub fn keys(mut self, records: &str, total: Option<&str>) -> OffsetApi {
+        self.records_key = records.to_owned();
+        self.total_key = total.map(str::to_owned);
+        self
+    }
+
+    pub fn faults(self, faults: impl IntoIterator<Item = Fault>) -> OffsetApi {
+        self.faults.lock().unwrap().extend(faults);
+        self
+    }
+
+    /// Starts a server that serves this API at `route`.
+    pub async fn serve(self, route: &str) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(route))
+            .respond_with(self)
+            .mount(&server)
+            .await;
+        server
+    }
+}
+
+impl Respond for OffsetApi {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        let get = |name: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        if get(&self.key_param).as_deref() != Some(self.key.as_str()) {
+            return ResponseTemplate::new(401).set_body_json(json!({"error": "invalid api key"}));
+        }
+        let offset: usize = get(&self.offset_param)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let limit: usize = get(&self.limit_param)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10);
+        {
+            let mut faults = self.faults.lock().unwrap();
+            if faults.front().is_some_and(|f| f.offset == offset) {
+                let fault = faults.pop_front().unwrap();
+                let mut response = ResponseTemplate::new(fault.status)
+                    .set_body_string(format!("injected {}", fault.status));
+                if let Some(after) = fault.retry_after {
+                    response = response.insert_header("Retry-After", after.as_str());
+                }
+                return response;
+            }
+        }
+        let page: Vec<Value> = self
+            .records
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .cloned()
+            .collect();
+        let mut body = serde_json::Map::new();
+        body.insert(self.records_key.clone(), Value::Array(page));
+        if let Some(total) = &self.total_key {
+            body.insert(total.clone(), json!(self.records.len()));
+        }
+        ResponseTemplate::new(200).set_body_json(Value::Object(body))
+    }
+}
+
+/// The `(name, value)` query pairs of a request.
+pub fn query(request: &Request) -> Vec<(String, String)> {
+    request.url.query_pairs().into_owned().collect()
+}
+
+/// The value of one query parameter of a request.
+pub fn param(request: &Request, name: &str) -> Option<String> {
+    query(request)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}

@@ -40,7 +40,11 @@ const CONFIG_FIELDS: &[&str] = &["base_url", "retry", "timeout", "connect_timeou
 
 /// Resolves a type-checked spec into a connector. `checked` is the document's value
 /// tree without the values that failed to type-check.
-pub fn resolve(document: &Document, checked: &Value, spec: &raw::SpecFile) -> Result<Connector, Vec<Problem>> {
+pub fn resolve(
+    document: &Document,
+    checked: &Value,
+    spec: &raw::SpecFile,
+) -> Result<Connector, Vec<Problem>> {
     let mut r = Resolver {
         document,
         checked,

@@ -163,7 +163,9 @@ pub fn load(file: &std::path::Path) -> Result<Loaded, SpecErrors> {
 /// serde stops at the first error. To report all of them, each error's value is taken
 /// out of a copy of the tree and deserialization runs again, until it succeeds or an
 /// error cannot be taken out. Specs are small: this costs microseconds.
-pub(crate) fn typed(value: &serde_json::Value) -> (Option<SpecFile>, serde_json::Value, Vec<Problem>) {
+pub(crate) fn typed(
+    value: &serde_json::Value,
+) -> (Option<SpecFile>, serde_json::Value, Vec<Problem>) {
     let mut value = value.clone();
     let mut problems: Vec<Problem> = Vec::new();
     let mut removed: Vec<Path> = Vec::new();
