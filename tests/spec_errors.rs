@@ -1,0 +1,221 @@
+//! Bad specs: every problem is reported at once, with file, line, column and a hint.
+
+use std::path::PathBuf;
+
+/// Writes `text` to a temporary file named `name` and returns the error text of loading it.
+fn errors(name: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    match connectorgen::load(&path) {
+        Ok(_) => panic!("{name} was accepted"),
+        Err(error) => error
+            .to_string()
+            .replace(&dir.path().display().to_string(), "DIR"),
+    }
+}
+
+const GOOD_CLIENT: &str = "client:\n  base_url: https://api.example.com\n  paginator: single_page\n";
+
+#[test]
+fn unknown_keys_get_did_you_mean_hints_and_all_are_reported() {
+    let text = "\
+client:
+  base_url: https://api.example.com
+  paginater: single_page
+resources:
+  - name: users
+    endpoint:
+      path: users
+      paginator:
+        type: offset
+        limt: 10
+    primry_key: id
+";
+    assert_eq!(
+        errors("users.yaml", text),
+        "\
+DIR/users.yaml:3:3: error: unknown key `paginater` (at `client.paginater`)
+  hint: did you mean `paginator`?
+DIR/users.yaml:8:7: error: the offset paginator needs `limit` (at `resources[0].endpoint.paginator`)
+  hint: add `limit: 100` (records per page)
+DIR/users.yaml:10:9: error: unknown key `limt` (at `resources[0].endpoint.paginator.limt`)
+  hint: did you mean `limit`?
+DIR/users.yaml:11:5: error: unknown key `primry_key` (at `resources[0].primry_key`)
+  hint: did you mean `primary_key`?
+4 errors"
+    );
+}
+
+#[test]
+fn json_specs_are_located_too() {
+    let text = r#"{
+  "client": {"base_url": "https://api.example.com"},
+  "resources": [
+    {"name": "a", "endpoint": {"path": "a", "paginator": {"type": "cursor"}}},
+    {"name": "a", "endpoint": {"paginator": "single_page"}}
+  ]
+}"#;
+    assert_eq!(
+        errors("api.json", text),
+        "\
+DIR/api.json:4:59: error: paginator `cursor` is not supported by connectorgen yet (at `resources[0].endpoint.paginator.type`)
+  hint: supported: single_page, offset
+DIR/api.json:5:6: error: duplicate resource name `a` (at `resources[1].name`)
+  hint: `a` is already the name of resources[0]
+2 errors"
+    );
+}
+
+#[test]
+fn missing_base_url_and_unknown_auth_and_paginator() {
+    let text = "\
+client:
+  auth: {type: oauth3}
+resources:
+  - name: users
+    endpoint: {paginator: {type: ofset, limit: 5}}
+";
+    assert_eq!(
+        errors("x.yml", text),
+        "\
+DIR/x.yml:1:1: error: missing key `base_url` (at `client`)
+  hint: add `base_url: https://...` to `client`
+DIR/x.yml:2:10: error: unknown auth type `oauth3` (at `client.auth.type`)
+  hint: expected one of: bearer, api_key, http_basic
+DIR/x.yml:5:28: error: unknown paginator `ofset` (at `resources[0].endpoint.paginator.type`)
+  hint: did you mean `offset`?
+3 errors"
+    );
+}
+
+#[test]
+fn offset_paginator_needs_a_limit_and_a_way_to_stop() {
+    let text = format!(
+        "{GOOD_CLIENT}resources:
+  - name: a
+    endpoint: {{paginator: {{type: offset}}}}
+  - name: b
+    endpoint:
+      paginator: {{type: offset, limit: 10, total_path: null, stop_after_empty_page: false}}
+  - name: c
+    endpoint: {{paginator: {{type: offset, limit: 10, cursor_path: next}}}}
+"
+    );
+    assert_eq!(
+        errors("p.yaml", &text),
+        "\
+DIR/p.yaml:6:16: error: the offset paginator needs `limit` (at `resources[0].endpoint.paginator`)
+  hint: add `limit: 100` (records per page)
+DIR/p.yaml:9:7: error: the offset paginator has no way to stop (at `resources[1].endpoint.paginator`)
+  hint: set one of `total_path`, `maximum_offset`, `has_more_path` or `stop_after_empty_page: true`
+DIR/p.yaml:11:53: error: `cursor_path` is not a setting of the `offset` paginator (at `resources[2].endpoint.paginator.cursor_path`)
+  hint: `offset` takes: type, limit, offset, offset_param, limit_param, total_path, maximum_offset, stop_after_empty_page, has_more_path
+3 errors"
+    );
+}
+
+#[test]
+fn columns_types_dispositions_and_primary_keys_are_checked() {
+    let text = format!(
+        "{GOOD_CLIENT}resource_defaults:
+  primary_key: id
+resources:
+  - name: a
+    write_disposition: upsert
+    columns:
+      id: {{data_type: integer}}
+      when: {{data_type: timestmp}}
+  - name: b
+    write_disposition: {{disposition: merge, strategy: scd3}}
+    columns:
+      uid: {{data_type: bigint}}
+"
+    );
+    assert_eq!(
+        errors("c.yaml", &text),
+        "\
+DIR/c.yaml:5:3: error: primary key `id` is not a column of `b` (at `resource_defaults.primary_key`)
+  hint: add `id` to `columns`
+DIR/c.yaml:8:5: error: unknown write disposition `upsert` (at `resources[0].write_disposition`)
+  hint: `upsert` is a merge strategy: write `{disposition: merge, strategy: upsert}`
+DIR/c.yaml:10:12: error: unknown data_type `integer` (at `resources[0].columns.id.data_type`)
+  hint: dlt calls it `bigint`
+DIR/c.yaml:11:14: error: unknown data_type `timestmp` (at `resources[0].columns.when.data_type`)
+  hint: did you mean `timestamp`?
+DIR/c.yaml:13:45: error: unknown merge strategy `scd3` (at `resources[1].write_disposition.strategy`)
+  hint: did you mean `scd2`?
+5 errors"
+    );
+}
+
+#[test]
+fn literal_secrets_are_refused_with_the_secret_form() {
+    let text = "\
+name: crm
+client:
+  base_url: https://api.example.com
+  paginator: single_page
+  auth: {type: bearer, token: sk_live_abc123}
+resources: [contacts]
+";
+    let message = errors("crm.yaml", text);
+    assert_eq!(
+        message,
+        "\
+DIR/crm.yaml:5:24: error: `token` holds a literal secret; specs are checked into git (at `client.auth.token`)
+  hint: write `token: {secret: token}` (or leave `token` out) and supply the value at run time, e.g. in the environment variable CRM_TOKEN"
+    );
+}
+
+#[test]
+fn names_that_collide_after_sanitizing_are_errors() {
+    let text = format!(
+        "{GOOD_CLIENT}resources:
+  - name: user-events
+    columns:
+      startTime: {{data_type: timestamp}}
+      start_time: {{data_type: text}}
+  - user_events
+"
+    );
+    assert_eq!(
+        errors("n.yaml", &text),
+        "\
+DIR/n.yaml:8:7: error: columns `startTime` and `start_time` both become the Rust field `start_time` (at `resources[0].columns.start_time`)
+  hint: rename one of them in the spec, or leave one out of `columns` (it is kept in `extra`)
+DIR/n.yaml:9:5: error: resources `user-events` and `user_events` both become the Rust type UserEvents (at `resources[1]`)
+  hint: rename one of them
+2 errors"
+    );
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    assert_eq!(
+        errors("bad.yaml", "client:\n  base_url: [unclosed\n"),
+        "DIR/bad.yaml:3:1: error: not valid YAML: did not find expected ',' or ']'"
+    );
+    assert_eq!(
+        errors("bad.json", "{\"client\": {\"base_url\": }}"),
+        "DIR/bad.json:1:25: error: not valid JSON: expected value"
+    );
+}
+
+#[test]
+fn odd_documents_are_errors_not_panics() {
+    for (name, text) in [
+        ("empty.yaml", ""),
+        ("list.yaml", "- a\n- b\n"),
+        ("scalar.json", "42"),
+        ("nulls.yaml", "client: null\nresources: null\n"),
+        ("deep.yaml", "client: {base_url: {a: {b: {c: [1, [2, [3]]]}}}}\nresources: [[], {}, 3, null]\n"),
+        ("keys.yaml", "? [a, b]\n: c\n"),
+        ("unicode.yaml", "client: {base_url: 'https://ä.example'}\nresources: [{name: 'π', endpoint: {paginator: single_page}}, '']\n"),
+        ("types.yaml", "client: {base_url: https://x, retry: {statuses: [99, 700], backoff_factor: -1}}\nresources: [{name: a, endpoint: {paginator: {type: offset, limit: 0}}}]\n"),
+    ] {
+        let message = errors(name, text);
+        assert!(message.starts_with(&format!("DIR/{name}:")), "{name}: {message}");
+        assert!(message.contains("error: "), "{name}: {message}");
+    }
+}
