@@ -15,7 +15,8 @@ fn errors(name: &str, text: &str) -> String {
     }
 }
 
-const GOOD_CLIENT: &str = "client:\n  base_url: https://api.example.com\n  paginator: single_page\n";
+const GOOD_CLIENT: &str =
+    "client:\n  base_url: https://api.example.com\n  paginator: single_page\n";
 
 #[test]
 fn unknown_keys_get_did_you_mean_hints_and_all_are_reported() {

@@ -21,6 +21,7 @@ struct ResourceView {
     path: String,
     type_name: String,
     fn_name: String,
+    pages_fn_name: String,
     primary_key: String,
     write_disposition: String,
     paginator: String,
@@ -80,6 +81,7 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
             path: r.path.clone(),
             type_name: r.type_name.clone(),
             fn_name: r.fn_name.clone(),
+            pages_fn_name: r.pages_fn_name.clone(),
             primary_key: if r.primary_key.is_empty() {
                 "-".into()
             } else {

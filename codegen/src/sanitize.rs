@@ -77,6 +77,11 @@ pub fn field_name(column: &str) -> String {
     }
 }
 
+/// The page-level fetch function of a resource: `event_data_pages`, `type_pages`.
+pub fn pages_fn(resource: &str) -> String {
+    format!("{}_pages", snake(resource).trim_end_matches('_'))
+}
+
 /// Client methods a resource's fetch function may not take.
 pub const METHOD_NAMES_TAKEN: &[&str] = &["new", "from_env"];
 

@@ -42,6 +42,7 @@ pub struct OffsetApi {
     limit_param: String,
     records_key: String,
     total_key: Option<String>,
+    key_header: Option<String>,
     faults: Arc<Mutex<VecDeque<Fault>>>,
 }
 
@@ -55,6 +56,7 @@ impl OffsetApi {
             limit_param: "limit".to_owned(),
             records_key: "data".to_owned(),
             total_key: Some("total".to_owned()),
+            key_header: None,
             faults: Arc::default(),
         }
     }
@@ -66,7 +68,14 @@ impl OffsetApi {
         self
     }
 
-    /// Other keys for the records and the total (`None`: no total in responses).
+    /// Expects the key in this header instead of the query.
+    pub fn key_in_header(mut self, header: &str) -> OffsetApi {
+        self.key_header = Some(header.to_owned());
+        self
+    }
+
+    /// Other keys for the records and the total (`None`: no total in responses); a
+    /// dotted total key (`meta.total`) nests the total.
     pub fn keys(mut self, records: &str, total: Option<&str>) -> OffsetApi {
         self.records_key = records.to_owned();
         self.total_key = total.map(str::to_owned);
@@ -99,7 +108,15 @@ impl Respond for OffsetApi {
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.clone())
         };
-        if get(&self.key_param).as_deref() != Some(self.key.as_str()) {
+        let key = match &self.key_header {
+            Some(header) => request
+                .headers
+                .get(header.as_str())
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            None => get(&self.key_param),
+        };
+        if key.as_deref() != Some(self.key.as_str()) {
             return ResponseTemplate::new(401).set_body_json(json!({"error": "invalid api key"}));
         }
         let offset: usize = get(&self.offset_param)
@@ -129,10 +146,22 @@ impl Respond for OffsetApi {
             .collect();
         let mut body = serde_json::Map::new();
         body.insert(self.records_key.clone(), Value::Array(page));
+        let mut body = Value::Object(body);
         if let Some(total) = &self.total_key {
-            body.insert(total.clone(), json!(self.records.len()));
+            let mut at = &mut body;
+            let mut keys = total.split('.').peekable();
+            while let Some(key) = keys.next() {
+                if keys.peek().is_none() {
+                    at[key] = json!(self.records.len());
+                    break;
+                }
+                if at.get(key).is_none() {
+                    at[key] = json!({});
+                }
+                at = &mut at[key];
+            }
         }
-        ResponseTemplate::new(200).set_body_json(Value::Object(body))
+        ResponseTemplate::new(200).set_body_json(body)
     }
 }
 

@@ -12,7 +12,7 @@ pub fn client(connector: &Connector) -> TokenStream {
         let record = ident(&resource.type_name);
         let endpoint = ident(&resource.static_name);
         let records = ident(&resource.fn_name);
-        let pages = ident(&format!("{}_pages", resource.fn_name));
+        let pages = ident(&resource.pages_fn_name);
         let records_doc = doc(&format!(
             "Every record of `{}`, fetched page by page as the stream is read.",
             resource.name

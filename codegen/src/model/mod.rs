@@ -114,8 +114,10 @@ pub struct Resource {
     pub name: String,
     /// The record struct: `EventData`.
     pub type_name: String,
-    /// The fetch function: `event_data` (and `event_data_pages`).
+    /// The fetch function: `event_data`.
     pub fn_name: String,
+    /// The page-level fetch function: `event_data_pages`.
+    pub pages_fn_name: String,
     /// The endpoint static: `EVENT_DATA`.
     pub static_name: String,
     pub method: Method,

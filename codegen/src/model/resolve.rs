@@ -512,6 +512,7 @@ impl Resolver<'_> {
         Some(Resource {
             type_name: sanitize::type_name(&name),
             fn_name: sanitize::snake(&name),
+            pages_fn_name: sanitize::pages_fn(&name),
             static_name: sanitize::shouty(&name),
             name,
             method,
@@ -784,7 +785,7 @@ impl Resolver<'_> {
             let names = [
                 format!("type {}", resource.type_name),
                 format!("method {}", resource.fn_name),
-                format!("method {}_pages", resource.fn_name),
+                format!("method {}", resource.pages_fn_name),
                 format!("static {}", resource.static_name),
             ];
             for taken in sanitize::METHOD_NAMES_TAKEN {

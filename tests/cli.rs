@@ -1,0 +1,432 @@
+//! The `connectorgen` command: generate, check, validate; and a crate it generates from
+//! someone else's spec, built outside this workspace, run against a local server.
+
+use connectorgen_e2e::{param, Fault, OffsetApi};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The `connectorgen` binary, built once per test run.
+fn connectorgen() -> Command {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let binary = BUILT.get_or_init(|| {
+        cargo(
+            &["build", "-p", "connectorgen", "--bin", "connectorgen"],
+            Path::new(WORKSPACE),
+            None,
+        );
+        target_dir().join("debug/connectorgen")
+    });
+    Command::new(binary)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(WORKSPACE).join("target"))
+}
+
+fn cargo(args: &[&str], dir: &Path, target: Option<&Path>) {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(args).current_dir(dir);
+    if let Some(target) = target {
+        command.env("CARGO_TARGET_DIR", target);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A spec written by someone else: other names, columns, paginator settings and auth
+/// than the seeds.
+const LIBRARY_SPEC: &str = r#"
+name: library
+description: A book catalogue.
+client:
+  base_url: https://catalogue.example.org/api
+  auth:
+    type: api_key
+    name: X-Api-Key
+    location: header
+  retry:
+    statuses: [429, 503]
+    max_retries: 5
+    backoff_factor: 0.05
+resources:
+  - name: books
+    primary_key: isbn
+    write_disposition: { disposition: merge, strategy: upsert }
+    endpoint:
+      path: books
+      params: { lang: en }
+      data_selector: items
+      paginator:
+        type: offset
+        limit: 25
+        offset_param: start
+        limit_param: count
+        total_path: meta.total_count
+    columns:
+      isbn: { data_type: text }
+      title: { data_type: text, nullable: false }
+      published: { data_type: date }
+      price: { data_type: decimal }
+      in_stock: { data_type: bool }
+  - name: authors
+    endpoint:
+      path: /authors
+      data_selector: items
+      paginator: { type: offset, limit: 40, offset_param: start, limit_param: count, total_path: null }
+    columns:
+      id: { data_type: bigint, nullable: false }
+      born: { data_type: timestamp }
+"#;
+
+fn books() -> Vec<Value> {
+    (0..203)
+        .map(|i| {
+            json!({
+                "isbn": format!("978-{i:06}"),
+                "title": format!("Book {i}"),
+                "published": if i % 4 == 0 { Value::Null } else { json!(format!("19{:02}-01-{:02}", i % 100, i % 28 + 1)) },
+                "price": format!("{}.{:02}", 5 + i % 40, i % 100),
+                "in_stock": i % 3 != 0,
+                "shelf": format!("S{}", i % 9),
+            })
+        })
+        .collect()
+}
+
+fn authors() -> Vec<Value> {
+    (1..=97)
+        .map(|id| json!({"id": id, "born": format!("1950-06-{:02}T08:00:00Z", id % 28 + 1), "name": format!("Author {id}")}))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record_through_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("library.yaml");
+    std::fs::write(&spec, LIBRARY_SPEC).unwrap();
+    let out = dir.path().join("library-connector");
+
+    let generated = connectorgen()
+        .args([
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    for file in ["Cargo.toml", "README.md", "src/lib.rs", "src/main.rs"] {
+        assert!(out.join(file).is_file(), "{file} written");
+    }
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let runtime = Path::new(WORKSPACE).join("runtime");
+    assert!(
+        manifest.contains(&format!(
+            "connectorgen-runtime = {{ path = \"{}\" }}",
+            runtime.display()
+        )),
+        "{manifest}"
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(
+        readme.contains(
+            "| `LIBRARY_API_KEY` | secret `api_key` (api key sent as header `X-Api-Key`) |"
+        ),
+        "{readme}"
+    );
+    assert!(
+        readme.contains("| `published` | `published` | date | `Option<NaiveDate>` |"),
+        "{readme}"
+    );
+
+    // Same dependency versions as this workspace, and its compiled dependencies reused.
+    std::fs::copy(
+        Path::new(WORKSPACE).join("Cargo.lock"),
+        out.join("Cargo.lock"),
+    )
+    .unwrap();
+    cargo(
+        &["build", "--features", "cli", "--bin", "library"],
+        &out,
+        Some(&target_dir().join("outside")),
+    );
+    let program = target_dir().join("outside/debug/library");
+
+    let books_api = OffsetApi::new(books(), "", "library-key")
+        .key_in_header("X-Api-Key")
+        .params("start", "count")
+        .keys("items", Some("meta.total_count"))
+        .faults([
+            Fault::new(0, 503),
+            Fault::new(100, 429).retry_after("1"),
+            Fault::new(100, 503),
+        ]);
+    let authors_api = OffsetApi::new(authors(), "", "library-key")
+        .key_in_header("X-Api-Key")
+        .params("start", "count")
+        .keys("items", None)
+        .faults([Fault::new(40, 429), Fault::new(80, 503)]);
+    let server = wiremock::MockServer::start().await;
+    for (route, api) in [("/books", books_api), ("/authors", authors_api)] {
+        wiremock::Mock::given(wiremock::matchers::path(route))
+            .respond_with(api)
+            .mount(&server)
+            .await;
+    }
+
+    let run = {
+        let program = program.clone();
+        move |args: &[&str]| -> Output {
+            Command::new(&program)
+                .args(args)
+                .env("LIBRARY_API_KEY", "library-key")
+                .env_remove("LIBRARY_BASE_URL")
+                .output()
+                .unwrap()
+        }
+    };
+    let base_url = server.uri();
+    let all = tokio::task::spawn_blocking({
+        let run = run.clone();
+        let base_url = base_url.clone();
+        move || run(&["--base-url", &base_url])
+    })
+    .await
+    .unwrap();
+    assert!(all.status.success(), "{}", text(&all.stderr));
+
+    let lines: Vec<Value> = text(&all.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 203 + 97, "every book and every author");
+    assert_eq!(
+        lines[0],
+        json!({"isbn": "978-000000", "title": "Book 0", "published": null, "price": "5.00", "in_stock": false, "shelf": "S0"})
+    );
+    assert_eq!(lines[1]["published"], json!("1901-01-02"));
+    assert_eq!(lines[202]["isbn"], json!("978-000202"));
+    assert_eq!(
+        lines[203],
+        json!({"id": 1, "born": "1950-06-02T08:00:00Z", "name": "Author 1"})
+    );
+    assert_eq!(lines[299]["id"], json!(97));
+
+    let requests = server.received_requests().await.unwrap();
+    let books_starts: Vec<String> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/books")
+        .map(|r| param(r, "start").unwrap())
+        .collect();
+    // 203 books at 25 a page: 9 pages, plus one retry at 0 and two at 100.
+    assert_eq!(
+        books_starts,
+        ["0", "0", "25", "50", "75", "100", "100", "100", "125", "150", "175", "200"]
+    );
+    assert!(requests
+        .iter()
+        .filter(|r| r.url.path() == "/books")
+        .all(|r| param(r, "lang").as_deref() == Some("en")
+            && param(r, "count").as_deref() == Some("25")));
+    let author_starts: Vec<String> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/authors")
+        .map(|r| param(r, "start").unwrap())
+        .collect();
+    // No total: pages until an empty one (97 authors at 40 a page, then an empty page).
+    assert_eq!(author_starts, ["0", "40", "40", "80", "80", "120"]);
+    let log = text(&all.stderr);
+    assert!(log.contains("books: 203 records"), "{log}");
+    assert!(log.contains("authors: 97 records"), "{log}");
+    assert!(log.contains("retry 1 of 5"), "{log}");
+    assert!(!log.contains("library-key"), "{log}");
+
+    let limited = run(&[
+        "--base-url",
+        &base_url,
+        "--resource",
+        "authors",
+        "--limit",
+        "5",
+    ]);
+    assert!(limited.status.success(), "{}", text(&limited.stderr));
+    assert_eq!(text(&limited.stdout).lines().count(), 5);
+
+    let unknown = run(&["--resource", "magazines"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        text(&unknown.stderr),
+        "library: error: no resource `magazines`; resources: books, authors\n"
+    );
+
+    let no_key = Command::new(&program)
+        .args(["--base-url", &base_url])
+        .env_remove("LIBRARY_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(no_key.status.code(), Some(1));
+    assert_eq!(
+        text(&no_key.stderr),
+        "library: error: environment variable LIBRARY_API_KEY is not set; set it to the secret's value\n"
+    );
+
+    let down = run(&[
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--resource",
+        "authors",
+        "-q",
+    ]);
+    assert_eq!(down.status.code(), Some(1));
+    let message = text(&down.stderr);
+    assert!(
+        message.starts_with("library: error: resource `authors`: GET http://127.0.0.1:9/authors?start=0&count=40 failed after 6 attempts: could not connect"),
+        "{message}"
+    );
+}
+
+#[test]
+fn check_names_stale_files_and_generate_refreshes_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    let generated = dir.path().join("generated");
+    std::fs::create_dir(&specs).unwrap();
+    for spec in ["events.json", "scheduling.yaml"] {
+        std::fs::copy(
+            Path::new(WORKSPACE).join("specs").join(spec),
+            specs.join(spec),
+        )
+        .unwrap();
+    }
+    let check = || {
+        connectorgen()
+            .args([
+                "check",
+                "--specs",
+                specs.to_str().unwrap(),
+                "--generated",
+                generated.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+    let generate = || {
+        connectorgen()
+            .args([
+                "generate",
+                specs.to_str().unwrap(),
+                "--out",
+                generated.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap()
+    };
+
+    let first = generate();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!(
+        text(&first.stderr),
+        format!(
+            "[1/2] {0}/events.json -> {1}/events (1 resources)\n[2/2] {0}/scheduling.yaml -> {1}/scheduling (1 resources)\n",
+            specs.display(),
+            generated.display()
+        )
+    );
+    assert!(check().status.success());
+
+    let spec = specs.join("scheduling.yaml");
+    let edited = std::fs::read_to_string(&spec).unwrap().replace(
+        "status: { data_type: text }",
+        "status: { data_type: text }\n      room: { data_type: bigint }",
+    );
+    std::fs::write(&spec, edited).unwrap();
+    let stale = check();
+    assert_eq!(stale.status.code(), Some(1));
+    let scheduling = generated.join("scheduling");
+    assert_eq!(
+        text(&stale.stderr),
+        format!(
+            "stale: {0}/README.md\nstale: {0}/src/lib.rs\nstale: {0}/src/main.rs\n3 file(s) out of date; run `connectorgen generate {1} --out {2}`\n",
+            scheduling.display(),
+            specs.display(),
+            generated.display()
+        )
+    );
+
+    assert!(generate().status.success());
+    assert!(check().status.success());
+    let lib = std::fs::read_to_string(scheduling.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub room: ::std::option::Option<i64>,"));
+}
+
+#[test]
+fn bad_specs_exit_with_2_and_a_located_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("bad.yaml");
+    std::fs::write(&spec, "client:\n  base_url: https://x.example\n  paginator: {type: offset, limit: 10, limt: 5}\nresources: [a]\n").unwrap();
+    let output = connectorgen()
+        .args([
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            dir.path().join("out").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        format!("{}:3:40: error: unknown key `limt` (at `client.paginator.limt`)\n  hint: did you mean `limit`?\n", spec.display())
+    );
+    assert!(
+        !dir.path().join("out").exists(),
+        "nothing written for a bad spec"
+    );
+
+    let missing = connectorgen()
+        .args(["validate", "/nonexistent/spec.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing.stderr).starts_with("/nonexistent/spec.yaml: error: cannot read the spec: ")
+    );
+}
+
+#[test]
+fn the_checked_in_crates_are_fresh() {
+    let specs = Path::new(WORKSPACE).join("specs");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&specs).unwrap() {
+        let spec = entry.unwrap().path();
+        let connector = connectorgen::load(&spec).unwrap();
+        let dir = Path::new(WORKSPACE).join("generated").join(&connector.name);
+        let files = connectorgen::crate_files(
+            &connector,
+            &connectorgen::RuntimeSource::Path("../../runtime".into()),
+        )
+        .unwrap();
+        assert_eq!(
+            connectorgen::stale_files(&dir, &files),
+            Vec::<PathBuf>::new(),
+            "run `cargo run -p connectorgen -- generate specs --out generated`"
+        );
+        count += 1;
+    }
+    assert_eq!(count, 2);
+}
