@@ -9,3 +9,7 @@ pub mod events {
 pub mod tricky {
     include!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));
 }
+
+/// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
+/// (which is therefore code that compiles).
+pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));
