@@ -430,3 +430,44 @@ fn the_checked_in_crates_are_fresh() {
     }
     assert_eq!(count, 2);
 }
+
+#[test]
+fn the_runtime_dependency_can_be_a_version_or_another_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Path::new(WORKSPACE).join("specs/events.json");
+    let out = dir.path().join("by-version");
+    let output = connectorgen()
+        .args([
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--runtime-version",
+            "0.1",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("\nconnectorgen-runtime = { version = \"0.1\" }\n"),
+        "{manifest}"
+    );
+
+    let output = connectorgen()
+        .args([
+            "generate",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--runtime-path",
+            "/nowhere/runtime",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        text(&output.stderr),
+        "error: connectorgen-runtime is not at /nowhere/runtime; pass --runtime-path DIR or --runtime-version VERSION\n"
+    );
+}

@@ -220,3 +220,110 @@ fn odd_documents_are_errors_not_panics() {
         assert!(message.contains("error: "), "{name}: {message}");
     }
 }
+
+/// Every value of the seed specs replaced by every other kind of value, or removed: the
+/// loader answers with a connector or located errors, never a panic.
+#[test]
+fn no_mutation_of_the_seed_specs_makes_the_loader_panic() {
+    fn paths(value: &serde_json::Value, at: Vec<String>, out: &mut Vec<Vec<String>>) {
+        out.push(at.clone());
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let mut next = at.clone();
+                    next.push(k.clone());
+                    paths(v, next, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let mut next = at.clone();
+                    next.push(i.to_string());
+                    paths(v, next, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let replacements = [
+        None,
+        Some(serde_json::json!(null)),
+        Some(serde_json::json!(-1)),
+        Some(serde_json::json!(1.5)),
+        Some(serde_json::json!("")),
+        Some(serde_json::json!("{x}")),
+        Some(serde_json::json!([])),
+        Some(serde_json::json!({})),
+        Some(serde_json::json!([{"type": "offset"}])),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for seed in ["events.json", "scheduling.yaml"] {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("specs")
+                .join(seed),
+        )
+        .unwrap();
+        let value: serde_json::Value = if seed.ends_with(".json") {
+            serde_json::from_str(&text).unwrap()
+        } else {
+            serde_yaml_value(&text)
+        };
+        let mut all = Vec::new();
+        paths(&value, Vec::new(), &mut all);
+        for path in all.iter().filter(|p| !p.is_empty()) {
+            for replacement in &replacements {
+                let mut mutated = value.clone();
+                let (last, parent) = path.split_last().unwrap();
+                let mut at = &mut mutated;
+                for key in parent {
+                    at = match at {
+                        serde_json::Value::Array(items) => {
+                            &mut items[key.parse::<usize>().unwrap()]
+                        }
+                        other => &mut other[key.as_str()],
+                    };
+                }
+                match (at, replacement) {
+                    (serde_json::Value::Object(map), None) => {
+                        map.remove(last);
+                    }
+                    (serde_json::Value::Array(items), None) => {
+                        items.remove(last.parse().unwrap());
+                    }
+                    (serde_json::Value::Object(map), Some(new)) => {
+                        map.insert(last.clone(), new.clone());
+                    }
+                    (serde_json::Value::Array(items), Some(new)) => {
+                        items[last.parse::<usize>().unwrap()] = new.clone();
+                    }
+                    _ => continue,
+                }
+                let file = dir.path().join(format!("m{checked}.json"));
+                std::fs::write(&file, serde_json::to_string_pretty(&mutated).unwrap()).unwrap();
+                match connectorgen::load(&file) {
+                    Ok(_) => {}
+                    Err(connectorgen::Error::Spec(errors)) => {
+                        assert!(!errors.0.is_empty());
+                        for error in &errors.0 {
+                            assert!(error.line >= 1 && error.column >= 1, "{error} in {mutated}");
+                        }
+                    }
+                    Err(other) => panic!("{other}"),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked} mutations");
+}
+
+/// A YAML spec's value tree, read by the generator's own loader (so that the tests
+/// need no YAML parser of their own).
+fn serde_yaml_value(text: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.yaml");
+    std::fs::write(&path, text).unwrap();
+    connectorgen::spec::load(&path).unwrap().document.value
+}
