@@ -194,7 +194,7 @@ impl Client {
         let masked = || inner.masker.url(url);
         let max_attempts = inner.retry.max_retries.saturating_add(1);
         let mut headers = inner.headers.clone();
-        headers.extend(header_map_static(endpoint.headers)?);
+        headers.extend(header_map(endpoint.headers)?);
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -298,17 +298,10 @@ fn truncate(text: &str, max: usize) -> &str {
     }
 }
 
-fn header_map(headers: &[(String, String)]) -> Result<HeaderMap> {
+fn header_map<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> Result<HeaderMap> {
     let mut map = HeaderMap::new();
     for (name, value) in headers {
-        map.insert(header_name(name)?, header_value(name, value)?);
-    }
-    Ok(map)
-}
-
-fn header_map_static(headers: &[(&str, &str)]) -> Result<HeaderMap> {
-    let mut map = HeaderMap::new();
-    for (name, value) in headers {
+        let (name, value) = (name.as_ref(), value.as_ref());
         map.insert(header_name(name)?, header_value(name, value)?);
     }
     Ok(map)

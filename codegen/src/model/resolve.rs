@@ -69,6 +69,32 @@ impl Resolver<'_> {
         self.problems.push(problem);
     }
 
+    /// Whether `kind` is one of `supported`; reports it otherwise, naming the kinds that
+    /// dlt has and connectorgen does not support yet as such.
+    fn known_kind(
+        &mut self,
+        what: &str,
+        kind: &str,
+        at: Path,
+        supported: &[&str],
+        later: &[&str],
+    ) -> bool {
+        if supported.contains(&kind) {
+            return true;
+        }
+        let problem = if later.contains(&kind) {
+            Problem::new(
+                at,
+                format!("{what} `{kind}` is not supported by connectorgen yet"),
+            )
+            .hint(format!("supported: {}", supported.join(", ")))
+        } else {
+            Problem::new(at, format!("unknown {what} `{kind}`")).hint(suggest(kind, supported))
+        };
+        self.problem(problem);
+        false
+    }
+
     fn connector(&mut self, spec: &raw::SpecFile) -> Connector {
         let file = std::path::Path::new(&self.document.file);
         let stem = file
@@ -163,21 +189,7 @@ impl Resolver<'_> {
                 at.key("type"),
             ),
         };
-        if AUTH_TYPES_LATER.contains(&kind) {
-            self.problem(
-                Problem::new(
-                    kind_at,
-                    format!("auth type `{kind}` is not supported by connectorgen yet"),
-                )
-                .hint(format!("supported: {}", AUTH_TYPES.join(", "))),
-            );
-            return Auth::None;
-        }
-        if !AUTH_TYPES.contains(&kind) {
-            self.problem(
-                Problem::new(kind_at, format!("unknown auth type `{kind}`"))
-                    .hint(suggest(kind, AUTH_TYPES)),
-            );
+        if !self.known_kind("auth type", kind, kind_at, AUTH_TYPES, AUTH_TYPES_LATER) {
             return Auth::None;
         }
         let allowed: &[&str] = match kind {
@@ -573,21 +585,7 @@ impl Resolver<'_> {
             );
             return Paginator::SinglePage;
         };
-        if PAGINATORS_LATER.contains(&kind) {
-            self.problem(
-                Problem::new(
-                    kind_at,
-                    format!("paginator `{kind}` is not supported by connectorgen yet"),
-                )
-                .hint(format!("supported: {}", PAGINATORS.join(", "))),
-            );
-            return Paginator::SinglePage;
-        }
-        if !PAGINATORS.contains(&kind) {
-            self.problem(
-                Problem::new(kind_at, format!("unknown paginator `{kind}`"))
-                    .hint(suggest(kind, PAGINATORS)),
-            );
+        if !self.known_kind("paginator", kind, kind_at, PAGINATORS, PAGINATORS_LATER) {
             return Paginator::SinglePage;
         }
         let allowed: &[&str] = if kind == "offset" {
