@@ -102,7 +102,13 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                     } else {
                         f.data_type.rust_short().to_owned()
                     },
-                    description: f.description.clone().unwrap_or_default().replace('\n', " "),
+                    // One table cell: no line breaks, and `|` would end the cell.
+                    description: f
+                        .description
+                        .clone()
+                        .unwrap_or_default()
+                        .replace('\n', " ")
+                        .replace('|', "\\|"),
                 })
                 .collect(),
         })
