@@ -1,6 +1,6 @@
 //! The runtime on its own: auth, headers, URLs, retries of transport failures, masking.
 
-use connectorgen_runtime::paginate::OffsetPaginator;
+use connectorgen_runtime::paginate::{OffsetPaginator, Target};
 use connectorgen_runtime::{
     ApiKeyLocation, Auth, Client, ClientConfig, Endpoint, Method, Paginator, RetryPolicy,
 };
@@ -16,6 +16,8 @@ static ITEMS: Endpoint = Endpoint {
     path: "/items",
     params: &[("q", "x"), ("limit", "overridden")],
     headers: &[("X-Scope", "endpoint")],
+    json: None,
+    data: &[],
     data_selector: Some("results"),
     paginator: Paginator::SinglePage,
 };
@@ -109,12 +111,14 @@ async fn paginator_params_replace_endpoint_params_and_query_keys_follow_every_pa
         path: "items",
         params: &[("limit", "999"), ("sort", "asc")],
         headers: &[],
+        json: None,
+        data: &[],
         data_selector: None,
         paginator: Paginator::Offset(OffsetPaginator {
             limit: 2,
             offset: 0,
-            offset_param: "offset",
-            limit_param: "limit",
+            offset_target: Target::Param("offset"),
+            limit_target: Target::Param("limit"),
             total_path: None,
             maximum_offset: None,
             stop_after_empty_page: true,
@@ -150,9 +154,9 @@ async fn paginator_params_replace_endpoint_params_and_query_keys_follow_every_pa
     assert_eq!(
         queries,
         [
-            "/items sort=asc&offset=0&limit=2&sig=zz-top",
-            "/items sort=asc&offset=2&limit=2&sig=zz-top",
-            "/items sort=asc&offset=4&limit=2&sig=zz-top",
+            "/items limit=2&sort=asc&offset=0&sig=zz-top",
+            "/items limit=2&sort=asc&offset=2&sig=zz-top",
+            "/items limit=2&sort=asc&offset=4&sig=zz-top",
         ]
     );
 }
@@ -223,12 +227,14 @@ async fn missing_total_is_an_error_naming_the_resource() {
         path: "/items",
         params: &[],
         headers: &[],
+        json: None,
+        data: &[],
         data_selector: Some("results"),
         paginator: Paginator::Offset(OffsetPaginator {
             limit: 10,
             offset: 0,
-            offset_param: "offset",
-            limit_param: "limit",
+            offset_target: Target::Param("offset"),
+            limit_target: Target::Param("limit"),
             total_path: Some("meta.total"),
             maximum_offset: None,
             stop_after_empty_page: true,

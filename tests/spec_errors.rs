@@ -53,15 +53,15 @@ fn json_specs_are_located_too() {
     let text = r#"{
   "client": {"base_url": "https://api.example.com"},
   "resources": [
-    {"name": "a", "endpoint": {"path": "a", "paginator": {"type": "cursor"}}},
+    {"name": "a", "endpoint": {"path": "a", "paginator": {"type": "cursr"}}},
     {"name": "a", "endpoint": {"paginator": "single_page"}}
   ]
 }"#;
     assert_eq!(
         errors("api.json", text),
         "\
-DIR/api.json:4:59: error: paginator `cursor` is not supported by connectorgen yet (at `resources[0].endpoint.paginator.type`)
-  hint: supported: single_page, offset
+DIR/api.json:4:59: error: unknown paginator `cursr` (at `resources[0].endpoint.paginator.type`)
+  hint: did you mean `cursor`?
 DIR/api.json:5:6: error: duplicate resource name `a` (at `resources[1].name`)
   hint: `a` is already the name of resources[0]
 2 errors"
@@ -111,7 +111,7 @@ DIR/p.yaml:6:16: error: the offset paginator needs `limit` (at `resources[0].end
 DIR/p.yaml:9:7: error: the offset paginator has no way to stop (at `resources[1].endpoint.paginator`)
   hint: set one of `total_path`, `maximum_offset`, `has_more_path` or `stop_after_empty_page: true`
 DIR/p.yaml:11:53: error: `cursor_path` is not a setting of the `offset` paginator (at `resources[2].endpoint.paginator.cursor_path`)
-  hint: `offset` takes: type, limit, offset, offset_param, limit_param, total_path, maximum_offset, stop_after_empty_page, has_more_path
+  hint: `offset` takes: limit, offset, offset_param, limit_param, offset_body_path, limit_body_path, total_path, maximum_offset, stop_after_empty_page, has_more_path
 3 errors"
     );
 }

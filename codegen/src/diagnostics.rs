@@ -20,6 +20,12 @@ impl Problem {
         }
     }
 
+    /// The same problem, at a path relative to `prefix`.
+    pub fn under(mut self, prefix: Path) -> Problem {
+        self.path = self.path.under(&prefix);
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Problem {
         self.hint = Some(hint.into());
         self

@@ -1,6 +1,6 @@
 use crate::error::seconds;
 use crate::mask::Masker;
-use crate::paginate::State;
+use crate::paginate::{Prepared, Seen, State};
 use crate::select::Selector;
 use crate::{Auth, Endpoint, Error, Result, RetryPolicy};
 use futures_util::{stream, Stream, TryStreamExt};
@@ -137,7 +137,7 @@ impl Client {
         let walk = Walk {
             client: self.clone(),
             endpoint,
-            state: None,
+            next: None,
             selector: None,
             number: 0,
             started: false,
@@ -150,7 +150,8 @@ impl Client {
         })
     }
 
-    fn url(&self, endpoint: &Endpoint, paging: &[(&'static str, String)]) -> Result<Url> {
+    /// The first request of an endpoint: URL with the endpoint's params, JSON body.
+    fn first_request(&self, endpoint: &Endpoint) -> Result<Prepared> {
         let joined =
             if endpoint.path.starts_with("http://") || endpoint.path.starts_with("https://") {
                 endpoint.path.to_owned()
@@ -167,28 +168,39 @@ impl Client {
                 endpoint.resource
             ))
         })?;
-        {
-            let mut query = url.query_pairs_mut();
-            for (name, value) in endpoint.params {
-                if !paging.iter().any(|(p, _)| p == name) {
-                    query.append_pair(name, value);
-                }
-            }
-            for (name, value) in paging {
-                query.append_pair(name, value);
-            }
-            if let Some((name, value)) = self.inner.auth.query_param() {
-                query.append_pair(name, value);
-            }
+        if !endpoint.params.is_empty() {
+            url.query_pairs_mut().extend_pairs(endpoint.params);
         }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        Ok(url)
+        let json = endpoint
+            .json
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| {
+                Error::Config(format!(
+                    "resource `{}`: the JSON body is not JSON: {e}",
+                    endpoint.resource
+                ))
+            })?;
+        Ok(Prepared { url, json })
     }
 
-    /// Sends one request, retrying by the policy; returns the body of a success.
-    async fn send(&self, endpoint: &Endpoint, url: &Url) -> Result<Vec<u8>> {
+    /// The URL as sent: with the query api key, on every request (next links included).
+    fn url_with_auth(&self, url: &Url) -> Url {
+        let mut url = url.clone();
+        if let Some((name, value)) = self.inner.auth.query_param() {
+            crate::paginate::set_query(&mut url, name, value);
+        }
+        url
+    }
+
+    /// Sends one request, retrying by the policy; returns the headers and body of a
+    /// success.
+    async fn send(
+        &self,
+        endpoint: &Endpoint,
+        url: &Url,
+        json: Option<&serde_json::Value>,
+    ) -> Result<(HeaderMap, Vec<u8>)> {
         let inner = &*self.inner;
         let method = endpoint.method.as_str();
         let masked = || inner.masker.url(url);
@@ -208,13 +220,32 @@ impl Client {
                     url.clone(),
                 )
                 .headers(headers.clone());
+            let request = match (json, endpoint.data) {
+                (Some(json), _) => request
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(json.to_string()),
+                (None, data) if !data.is_empty() => request
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
+                    .body(
+                        url::form_urlencoded::Serializer::new(String::new())
+                            .extend_pairs(data)
+                            .finish(),
+                    ),
+                _ => request,
+            };
             let request = inner.auth.apply(request);
             tracing::debug!(resource = endpoint.resource, url = %masked(), attempt, "{method}");
             let failure = match request.send().await {
-                Ok(response) if response.status().is_success() => match response.bytes().await {
-                    Ok(body) => return Ok(body.to_vec()),
-                    Err(e) => Failure::Transport(describe(&e)),
-                },
+                Ok(response) if response.status().is_success() => {
+                    let headers = response.headers().clone();
+                    match response.bytes().await {
+                        Ok(body) => return Ok((headers, body.to_vec())),
+                        Err(e) => Failure::Transport(describe(&e)),
+                    }
+                }
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = response
@@ -321,7 +352,8 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
 struct Walk {
     client: Client,
     endpoint: &'static Endpoint,
-    state: Option<State>,
+    /// The next request; `None` once the last page has been fetched.
+    next: Option<(State, Prepared)>,
     selector: Option<Selector>,
     number: u64,
     started: bool,
@@ -332,17 +364,20 @@ impl Walk {
         let resource = self.endpoint.resource;
         if !self.started {
             self.started = true;
-            self.state =
-                Some(State::start(&self.endpoint.paginator).map_err(|message| {
-                    Error::Config(format!("resource `{resource}`: {message}"))
-                })?);
+            let state = State::start(&self.endpoint.paginator)
+                .map_err(|message| Error::Config(format!("resource `{resource}`: {message}")))?;
+            self.next = Some((state, self.client.first_request(self.endpoint)?));
         }
-        let Some(state) = self.state.as_mut() else {
+        let Some((mut state, mut request)) = self.next.take() else {
             return Ok(None);
         };
-        let url = self.client.url(self.endpoint, &state.query())?;
+        state.prepare(&mut request);
+        let url = self.client.url_with_auth(&request.url);
         let masked = self.client.inner.masker.url(&url);
-        let body = self.client.send(self.endpoint, &url).await?;
+        let (headers, body) = self
+            .client
+            .send(self.endpoint, &url, request.json.as_ref())
+            .await?;
         let mut doc: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {
@@ -365,15 +400,19 @@ impl Walk {
             .as_ref()
             .map(|s| s.take_records(&mut doc))
             .unwrap_or_default();
-        let more = state
-            .advance(&doc, values.len())
-            .map_err(|message| Error::Pagination {
-                resource,
-                url: masked.clone(),
-                message,
-            })?;
-        if !more {
-            self.state = None;
+        let seen = Seen {
+            url: &request.url,
+            headers: &headers,
+            doc: &doc,
+            records: values.len(),
+        };
+        let more = state.advance(&seen).map_err(|message| Error::Pagination {
+            resource,
+            url: masked.clone(),
+            message,
+        })?;
+        if more {
+            self.next = Some((state, request));
         }
         self.number += 1;
         let mut records = Vec::with_capacity(values.len());
@@ -394,12 +433,7 @@ impl Walk {
             })?;
             records.push(record);
         }
-        tracing::debug!(
-            resource,
-            page = self.number,
-            records = records.len(),
-            "page"
-        );
+        tracing::debug!(resource, page = self.number, records = records.len(), "page");
         Ok(Some(Page {
             records,
             number: self.number,

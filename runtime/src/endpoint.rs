@@ -31,6 +31,10 @@ pub struct Endpoint {
     pub params: &'static [(&'static str, &'static str)],
     /// Headers of the endpoint; they win over the client's headers of the same name.
     pub headers: &'static [(&'static str, &'static str)],
+    /// A JSON body (POST), as JSON text.
+    pub json: Option<&'static str>,
+    /// A form body (POST), `application/x-www-form-urlencoded`.
+    pub data: &'static [(&'static str, &'static str)],
     /// JSONPath to the records in a response; `None` detects them.
     pub data_selector: Option<&'static str>,
     pub paginator: Paginator,

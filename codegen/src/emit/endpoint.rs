@@ -1,8 +1,8 @@
 //! The `static` that tells the runtime how to fetch a resource.
 
 use super::{doc, ident};
-use crate::model::{Method, Paginator, Resource};
-use proc_macro2::TokenStream;
+use crate::model::{Method, Paginator, Resource, Target};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub fn endpoint(resource: &Resource) -> TokenStream {
@@ -16,6 +16,8 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
     let path = &resource.path;
     let params = pairs(&resource.params);
     let headers = pairs(&resource.headers);
+    let json = option_str(resource.json.as_deref());
+    let data = pairs(&resource.data);
     let data_selector = option_str(resource.data_selector.as_deref());
     let paginator = paginator(&resource.paginator);
     quote! {
@@ -26,6 +28,8 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
             path: #path,
             params: #params,
             headers: #headers,
+            json: #json,
+            data: #data,
             data_selector: #data_selector,
             paginator: #paginator,
         };
@@ -47,21 +51,33 @@ fn option_str(value: Option<&str>) -> TokenStream {
 fn option_u64(value: Option<u64>) -> TokenStream {
     match value {
         Some(value) => {
-            let value = proc_macro2::Literal::u64_unsuffixed(value);
+            let value = int(value);
             quote! { ::std::option::Option::Some(#value) }
         }
         None => quote! { ::std::option::Option::None },
     }
 }
 
+fn target(target: &Target) -> TokenStream {
+    match target {
+        Target::Param(name) => quote! { ::connectorgen_runtime::paginate::Target::Param(#name) },
+        Target::Body(path) => quote! { ::connectorgen_runtime::paginate::Target::Body(#path) },
+    }
+}
+
+fn int(value: u64) -> Literal {
+    Literal::u64_unsuffixed(value)
+}
+
 fn paginator(paginator: &Paginator) -> TokenStream {
     match paginator {
         Paginator::SinglePage => quote! { ::connectorgen_runtime::Paginator::SinglePage },
+        Paginator::Auto => quote! { ::connectorgen_runtime::Paginator::Auto },
         Paginator::Offset(o) => {
-            let limit = proc_macro2::Literal::u64_unsuffixed(o.limit);
-            let offset = proc_macro2::Literal::u64_unsuffixed(o.offset);
-            let offset_param = &o.offset_param;
-            let limit_param = &o.limit_param;
+            let limit = int(o.limit);
+            let offset = int(o.offset);
+            let offset_target = target(&o.offset_target);
+            let limit_target = target(&o.limit_target);
             let total_path = option_str(o.total_path.as_deref());
             let maximum_offset = option_u64(o.maximum_offset);
             let stop_after_empty_page = o.stop_after_empty_page;
@@ -71,8 +87,8 @@ fn paginator(paginator: &Paginator) -> TokenStream {
                     ::connectorgen_runtime::paginate::OffsetPaginator {
                         limit: #limit,
                         offset: #offset,
-                        offset_param: #offset_param,
-                        limit_param: #limit_param,
+                        offset_target: #offset_target,
+                        limit_target: #limit_target,
                         total_path: #total_path,
                         maximum_offset: #maximum_offset,
                         stop_after_empty_page: #stop_after_empty_page,
@@ -81,5 +97,61 @@ fn paginator(paginator: &Paginator) -> TokenStream {
                 )
             }
         }
+        Paginator::PageNumber(p) => {
+            let base_page = int(p.base_page);
+            let page = option_u64(p.page);
+            let page_target = target(&p.page_target);
+            let total_path = option_str(p.total_path.as_deref());
+            let maximum_page = option_u64(p.maximum_page);
+            let stop_after_empty_page = p.stop_after_empty_page;
+            let has_more_path = option_str(p.has_more_path.as_deref());
+            quote! {
+                ::connectorgen_runtime::Paginator::PageNumber(
+                    ::connectorgen_runtime::paginate::PageNumberPaginator {
+                        base_page: #base_page,
+                        page: #page,
+                        page_target: #page_target,
+                        total_path: #total_path,
+                        maximum_page: #maximum_page,
+                        stop_after_empty_page: #stop_after_empty_page,
+                        has_more_path: #has_more_path,
+                    }
+                )
+            }
+        }
+        Paginator::Cursor(c) => {
+            let cursor_path = &c.cursor_path;
+            let cursor_target = target(&c.cursor_target);
+            let has_more_path = option_str(c.has_more_path.as_deref());
+            let stop_after_empty_page = c.stop_after_empty_page;
+            quote! {
+                ::connectorgen_runtime::Paginator::Cursor(
+                    ::connectorgen_runtime::paginate::CursorPaginator {
+                        cursor_path: #cursor_path,
+                        cursor_target: #cursor_target,
+                        has_more_path: #has_more_path,
+                        stop_after_empty_page: #stop_after_empty_page,
+                    }
+                )
+            }
+        }
+        Paginator::JsonLink { next_url_path } => quote! {
+            ::connectorgen_runtime::Paginator::JsonLink(
+                ::connectorgen_runtime::paginate::JsonLinkPaginator { next_url_path: #next_url_path }
+            )
+        },
+        Paginator::HeaderLink { links_next_key } => quote! {
+            ::connectorgen_runtime::Paginator::HeaderLink(
+                ::connectorgen_runtime::paginate::HeaderLinkPaginator { links_next_key: #links_next_key }
+            )
+        },
+        Paginator::HeaderCursor { cursor_key, cursor_param } => quote! {
+            ::connectorgen_runtime::Paginator::HeaderCursor(
+                ::connectorgen_runtime::paginate::HeaderCursorPaginator {
+                    cursor_key: #cursor_key,
+                    cursor_param: #cursor_param,
+                }
+            )
+        },
     }
 }

@@ -3,6 +3,7 @@
 
 mod jsonpath;
 mod merge;
+mod paginator;
 mod resolve;
 mod types;
 
@@ -125,6 +126,10 @@ pub struct Resource {
     /// Query parameters, encoded as dlt encodes them.
     pub params: Vec<(String, String)>,
     pub headers: Vec<(String, String)>,
+    /// A JSON body, as JSON text.
+    pub json: Option<String>,
+    /// A form body, encoded like params.
+    pub data: Vec<(String, String)>,
     pub data_selector: Option<String>,
     pub paginator: Paginator,
     pub primary_key: Vec<String>,
@@ -159,22 +164,65 @@ pub struct Field {
     pub description: Option<String>,
 }
 
+/// dlt's paginators, with every default filled in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Paginator {
     SinglePage,
     Offset(Offset),
+    PageNumber(PageNumber),
+    Cursor(Cursor),
+    JsonLink { next_url_path: String },
+    HeaderLink { links_next_key: String },
+    HeaderCursor { cursor_key: String, cursor_param: String },
+    /// Detected from the first response.
+    Auto,
+}
+
+/// Where a paginator puts a value: a query parameter or a dot path in the JSON body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Param(String),
+    Body(String),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Param(name) => write!(f, "`{name}`"),
+            Target::Body(path) => write!(f, "body `{path}`"),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Offset {
     pub limit: u64,
     pub offset: u64,
-    pub offset_param: String,
-    pub limit_param: String,
+    pub offset_target: Target,
+    pub limit_target: Target,
     pub total_path: Option<String>,
     pub maximum_offset: Option<u64>,
     pub stop_after_empty_page: bool,
     pub has_more_path: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageNumber {
+    pub base_page: u64,
+    pub page: Option<u64>,
+    pub page_target: Target,
+    pub total_path: Option<String>,
+    pub maximum_page: Option<u64>,
+    pub stop_after_empty_page: bool,
+    pub has_more_path: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cursor {
+    pub cursor_path: String,
+    pub cursor_target: Target,
+    pub has_more_path: Option<String>,
+    pub stop_after_empty_page: bool,
 }
 
 impl Paginator {
@@ -183,9 +231,17 @@ impl Paginator {
         match self {
             Paginator::SinglePage => "single page".to_owned(),
             Paginator::Offset(o) => format!(
-                "offset (`{}`/`{}`, {} per page)",
-                o.offset_param, o.limit_param, o.limit
+                "offset ({}/{}, {} per page)",
+                o.offset_target, o.limit_target, o.limit
             ),
+            Paginator::PageNumber(p) => format!("page number ({}, from {})", p.page_target, p.page.unwrap_or(p.base_page)),
+            Paginator::Cursor(c) => format!("cursor (`{}` -> {})", c.cursor_path, c.cursor_target),
+            Paginator::JsonLink { next_url_path } => format!("next URL at `{next_url_path}`"),
+            Paginator::HeaderLink { links_next_key } => format!("`Link` header, rel={links_next_key}"),
+            Paginator::HeaderCursor { cursor_key, cursor_param } => {
+                format!("cursor from header `{cursor_key}` -> `{cursor_param}`")
+            }
+            Paginator::Auto => "detected from the first response".to_owned(),
         }
     }
 }

@@ -10,28 +10,6 @@ use crate::spec::{Document, Path};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const PAGINATORS: &[&str] = &["single_page", "offset"];
-/// dlt paginators that connectorgen does not implement yet.
-const PAGINATORS_LATER: &[&str] = &[
-    "auto",
-    "page_number",
-    "cursor",
-    "json_link",
-    "json_response",
-    "header_link",
-    "header_cursor",
-];
-const OFFSET_KEYS: &[&str] = &[
-    "type",
-    "limit",
-    "offset",
-    "offset_param",
-    "limit_param",
-    "total_path",
-    "maximum_offset",
-    "stop_after_empty_page",
-    "has_more_path",
-];
 const AUTH_TYPES: &[&str] = &["bearer", "api_key", "http_basic"];
 const AUTH_TYPES_LATER: &[&str] = &["oauth2_client_credentials"];
 const DISPOSITIONS: &[&str] = &["append", "replace", "merge", "skip"];
@@ -440,16 +418,7 @@ impl Resolver<'_> {
             Some(StringOr::String(_)) | None => &empty,
         };
         let ep = Path::root().key("endpoint");
-        let path = endpoint.path.clone().unwrap_or_else(|| name.clone());
-        if path.contains('{') {
-            self.problem(
-                Problem::new(
-                    origin.at(&ep.key("path")),
-                    format!("path `{path}` has a placeholder"),
-                )
-                .hint("path parameters and parent resources are not supported by connectorgen yet"),
-            );
-        }
+        let written_path = endpoint.path.clone().unwrap_or_else(|| name.clone());
         let method = match endpoint
             .method
             .as_deref()
@@ -469,8 +438,27 @@ impl Resolver<'_> {
                 Method::Get
             }
         };
-        let params = self.params(endpoint.params.as_ref(), &origin.at(&ep.key("params")));
+        let mut params = self.params(endpoint.params.as_ref(), &origin.at(&ep.key("params")));
+        let (path, single_entity) = match path_template(&written_path, &mut params) {
+            Ok(resolved) => resolved,
+            Err(problem) => {
+                self.problem(problem.under(origin.at(&ep.key("path"))));
+                (written_path.clone(), false)
+            }
+        };
         let headers = self.headers(endpoint.headers.as_ref(), &origin.at(&ep.key("headers")));
+        let json = match (&endpoint.json, &endpoint.data) {
+            (Some(_), Some(_)) => {
+                self.problem(
+                    Problem::new(origin.at(&ep.key("data")), "`json` and `data` are both set")
+                        .hint("a request has one body: JSON (`json`) or a form (`data`)"),
+                );
+                None
+            }
+            (Some(json), None) => Some(json.to_string()),
+            (None, _) => None,
+        };
+        let data = self.params(endpoint.data.as_ref(), &origin.at(&ep.key("data")));
         if let Some(selector) = &endpoint.data_selector {
             if let Err(message) = jsonpath::check(selector) {
                 self.problem(Problem::new(
@@ -479,16 +467,21 @@ impl Resolver<'_> {
                 ));
             }
         }
+        // dlt's single-entity rule: `users/{id}` is one record, fetched once, unless the
+        // endpoint (or resource_defaults) says otherwise.
+        let data_selector = match (&endpoint.data_selector, single_entity) {
+            (Some(selector), _) => Some(selector.clone()),
+            (None, true) => Some("$".to_owned()),
+            (None, false) => None,
+        };
         let paginator = match (&endpoint.paginator, client_paginator) {
-            (Some(paginator), _) => self.paginator(paginator, &origin.at(&ep.key("paginator"))),
-            (None, Some((paginator, at))) => self.paginator(paginator, at),
-            (None, None) => {
-                self.problem(
-                    Problem::new(origin.at(&ep), format!("resource `{name}` has no paginator"))
-                        .hint("connectorgen does not detect paginators yet: set `paginator` in `client` or in the endpoint (`single_page` for one request)"),
-                );
-                Paginator::SinglePage
+            (Some(paginator), _) => {
+                let at = origin.at(&ep.key("paginator"));
+                self.paginator(paginator, &at)
             }
+            (None, _) if single_entity => Paginator::SinglePage,
+            (None, Some((paginator, at))) => self.paginator(paginator, at),
+            (None, None) => Paginator::Auto,
         };
         let fields = self.fields(spec.columns.as_ref(), spec.primary_key.as_ref(), origin);
         let primary_key = match &spec.primary_key {
@@ -531,7 +524,9 @@ impl Resolver<'_> {
             path,
             params,
             headers,
-            data_selector: endpoint.data_selector.clone(),
+            json,
+            data,
+            data_selector,
             paginator,
             primary_key,
             write_disposition,
@@ -573,89 +568,8 @@ impl Resolver<'_> {
     }
 
     fn paginator(&mut self, paginator: &StringOr<raw::PaginatorSpec>, at: &Path) -> Paginator {
-        let empty = raw::PaginatorSpec::default();
-        let (kind, spec, kind_at) = match paginator {
-            StringOr::String(kind) => (Some(kind.as_str()), &empty, at.clone()),
-            StringOr::Full(spec) => (spec.kind.as_deref(), spec, at.key("type")),
-        };
-        let Some(kind) = kind else {
-            self.problem(
-                Problem::new(at.clone(), "paginator has no `type`")
-                    .hint(format!("add `type:`, one of: {}", PAGINATORS.join(", "))),
-            );
-            return Paginator::SinglePage;
-        };
-        if !self.known_kind("paginator", kind, kind_at, PAGINATORS, PAGINATORS_LATER) {
-            return Paginator::SinglePage;
-        }
-        let allowed: &[&str] = if kind == "offset" {
-            OFFSET_KEYS
-        } else {
-            &["type"]
-        };
-        if let Some(Value::Object(map)) = at.get(self.checked) {
-            for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
-                self.problem(
-                    Problem::new(
-                        at.key(key),
-                        format!("`{key}` is not a setting of the `{kind}` paginator"),
-                    )
-                    .hint(format!("`{kind}` takes: {}", allowed.join(", "))),
-                );
-            }
-        }
-        if kind == "single_page" {
-            return Paginator::SinglePage;
-        }
-        let Some(limit) = spec.limit else {
-            self.problem(
-                Problem::new(at.clone(), "the offset paginator needs `limit`")
-                    .hint("add `limit: 100` (records per page)"),
-            );
-            return Paginator::SinglePage;
-        };
-        if limit == 0 {
-            self.problem(Problem::new(at.key("limit"), "`limit` must be at least 1"));
-        }
-        let total_path = match &spec.total_path {
-            None => Some("total".to_owned()),
-            Some(path) => path.clone(),
-        };
-        let stop_after_empty_page = spec.stop_after_empty_page.unwrap_or(true);
-        if total_path.is_none()
-            && spec.maximum_offset.is_none()
-            && !stop_after_empty_page
-            && spec.has_more_path.is_none()
-        {
-            self.problem(
-                Problem::new(at.clone(), "the offset paginator has no way to stop")
-                    .hint("set one of `total_path`, `maximum_offset`, `has_more_path` or `stop_after_empty_page: true`"),
-            );
-        }
-        for (key, path) in [
-            ("total_path", total_path.as_ref()),
-            ("has_more_path", spec.has_more_path.as_ref()),
-        ] {
-            if let Some(Err(message)) = path.map(|p| jsonpath::check(p)) {
-                self.problem(Problem::new(at.key(key), format!("{key} {message}")));
-            }
-        }
-        Paginator::Offset(Offset {
-            limit,
-            offset: spec.offset.unwrap_or(0),
-            offset_param: spec
-                .offset_param
-                .clone()
-                .unwrap_or_else(|| "offset".to_owned()),
-            limit_param: spec
-                .limit_param
-                .clone()
-                .unwrap_or_else(|| "limit".to_owned()),
-            total_path,
-            maximum_offset: spec.maximum_offset,
-            stop_after_empty_page,
-            has_more_path: spec.has_more_path.clone(),
-        })
+        let written = at.get(self.checked);
+        super::paginator::resolve(paginator, at, written, &mut self.problems)
     }
 
     fn fields(
@@ -835,6 +749,49 @@ impl Origin<'_> {
             within.under(&Path::root().key("resource_defaults"))
         }
     }
+}
+
+/// Substitutes `{name}` placeholders of a path with the params of that name (dlt's
+/// static path params), which then leave the query; `{{` and `}}` are braces. Also
+/// says whether the last segment held a placeholder (dlt's single-entity rule).
+fn path_template(path: &str, params: &mut Vec<(String, String)>) -> Result<(String, bool), Problem> {
+    let mut out = String::new();
+    let mut last_segment_placeholder = false;
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let Some(value) = params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()) else {
+                    let problem = Problem::new(Path::root(), format!("`{{{name}}}` in the path is not bound"));
+                    return Err(if name.starts_with("resources.") {
+                        problem.hint("parent/child resources are not supported by connectorgen yet")
+                    } else if name.starts_with("incremental.") {
+                        problem.hint("incremental loading is not supported by connectorgen yet")
+                    } else {
+                        problem.hint(format!("add `{name}` to the endpoint's `params`"))
+                    });
+                };
+                params.retain(|(k, _)| *k != name);
+                out.push_str(&value);
+                last_segment_placeholder = true;
+            }
+            '/' => {
+                out.push('/');
+                last_segment_placeholder = false;
+            }
+            c => out.push(c),
+        }
+    }
+    Ok((out, last_segment_placeholder))
 }
 
 /// `dlt.secrets["api_key"]` (as in dlt's Python configs) names the secret `api_key`.

@@ -7,8 +7,6 @@ use crate::diagnostics::{suggest, Problem, SpecError, SpecErrors};
 /// than as typos.
 const DLT_KEYS_NOT_SUPPORTED: &[&str] = &[
     "auth",
-    "json",
-    "data",
     "response_actions",
     "incremental",
     "processing_steps",

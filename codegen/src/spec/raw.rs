@@ -51,6 +51,10 @@ pub struct EndpointSpec {
     pub method: Option<String>,
     pub params: Option<Map<String, Value>>,
     pub headers: Option<Map<String, Value>>,
+    /// A JSON body.
+    pub json: Option<Value>,
+    /// A form body.
+    pub data: Option<Map<String, Value>>,
     pub data_selector: Option<String>,
     pub paginator: Option<StringOr<PaginatorSpec>>,
 }
