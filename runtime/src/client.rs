@@ -433,7 +433,12 @@ impl Walk {
             })?;
             records.push(record);
         }
-        tracing::debug!(resource, page = self.number, records = records.len(), "page");
+        tracing::debug!(
+            resource,
+            page = self.number,
+            records = records.len(),
+            "page"
+        );
         Ok(Some(Page {
             records,
             number: self.number,

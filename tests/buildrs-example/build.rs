@@ -1,6 +1,7 @@
 fn main() -> Result<(), connectorgen::Error> {
-    // Written to OUT_DIR/events.rs and OUT_DIR/tricky_api.rs.
+    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs and OUT_DIR/parity.rs.
     connectorgen::Builder::new("../../specs/events.json").generate()?;
     connectorgen::Builder::new("../specs/tricky_names.yaml").generate()?;
+    connectorgen::Builder::new("../specs/parity.yaml").generate()?;
     Ok(())
 }

@@ -145,7 +145,10 @@ fn paginator(paginator: &Paginator) -> TokenStream {
                 ::connectorgen_runtime::paginate::HeaderLinkPaginator { links_next_key: #links_next_key }
             )
         },
-        Paginator::HeaderCursor { cursor_key, cursor_param } => quote! {
+        Paginator::HeaderCursor {
+            cursor_key,
+            cursor_param,
+        } => quote! {
             ::connectorgen_runtime::Paginator::HeaderCursor(
                 ::connectorgen_runtime::paginate::HeaderCursorPaginator {
                     cursor_key: #cursor_key,

@@ -171,9 +171,16 @@ pub enum Paginator {
     Offset(Offset),
     PageNumber(PageNumber),
     Cursor(Cursor),
-    JsonLink { next_url_path: String },
-    HeaderLink { links_next_key: String },
-    HeaderCursor { cursor_key: String, cursor_param: String },
+    JsonLink {
+        next_url_path: String,
+    },
+    HeaderLink {
+        links_next_key: String,
+    },
+    HeaderCursor {
+        cursor_key: String,
+        cursor_param: String,
+    },
     /// Detected from the first response.
     Auto,
 }
@@ -234,11 +241,20 @@ impl Paginator {
                 "offset ({}/{}, {} per page)",
                 o.offset_target, o.limit_target, o.limit
             ),
-            Paginator::PageNumber(p) => format!("page number ({}, from {})", p.page_target, p.page.unwrap_or(p.base_page)),
+            Paginator::PageNumber(p) => format!(
+                "page number ({}, from {})",
+                p.page_target,
+                p.page.unwrap_or(p.base_page)
+            ),
             Paginator::Cursor(c) => format!("cursor (`{}` -> {})", c.cursor_path, c.cursor_target),
             Paginator::JsonLink { next_url_path } => format!("next URL at `{next_url_path}`"),
-            Paginator::HeaderLink { links_next_key } => format!("`Link` header, rel={links_next_key}"),
-            Paginator::HeaderCursor { cursor_key, cursor_param } => {
+            Paginator::HeaderLink { links_next_key } => {
+                format!("`Link` header, rel={links_next_key}")
+            }
+            Paginator::HeaderCursor {
+                cursor_key,
+                cursor_param,
+            } => {
                 format!("cursor from header `{cursor_key}` -> `{cursor_param}`")
             }
             Paginator::Auto => "detected from the first response".to_owned(),

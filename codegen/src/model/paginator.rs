@@ -23,14 +23,34 @@ const TYPES: &[&str] = &[
 fn settings(kind: &str) -> &'static [&'static str] {
     match kind {
         "offset" => &[
-            "limit", "offset", "offset_param", "limit_param", "offset_body_path", "limit_body_path",
-            "total_path", "maximum_offset", "stop_after_empty_page", "has_more_path",
+            "limit",
+            "offset",
+            "offset_param",
+            "limit_param",
+            "offset_body_path",
+            "limit_body_path",
+            "total_path",
+            "maximum_offset",
+            "stop_after_empty_page",
+            "has_more_path",
         ],
         "page_number" => &[
-            "base_page", "page", "page_param", "page_body_path", "total_path", "maximum_page",
-            "stop_after_empty_page", "has_more_path",
+            "base_page",
+            "page",
+            "page_param",
+            "page_body_path",
+            "total_path",
+            "maximum_page",
+            "stop_after_empty_page",
+            "has_more_path",
         ],
-        "cursor" => &["cursor_path", "cursor_param", "cursor_body_path", "has_more_path", "stop_after_empty_page"],
+        "cursor" => &[
+            "cursor_path",
+            "cursor_param",
+            "cursor_body_path",
+            "has_more_path",
+            "stop_after_empty_page",
+        ],
         "json_link" | "json_response" => &["next_url_path"],
         "header_link" => &["links_next_key"],
         "header_cursor" => &["cursor_key", "cursor_param"],
@@ -39,27 +59,47 @@ fn settings(kind: &str) -> &'static [&'static str] {
 }
 
 /// Resolves one paginator. `written` is its value in the spec (to see which keys are set).
-pub fn resolve(paginator: &StringOr<PaginatorSpec>, at: &Path, written: Option<&Value>, problems: &mut Vec<Problem>) -> Paginator {
+pub fn resolve(
+    paginator: &StringOr<PaginatorSpec>,
+    at: &Path,
+    written: Option<&Value>,
+    problems: &mut Vec<Problem>,
+) -> Paginator {
     let empty = PaginatorSpec::default();
     let (kind, spec, kind_at) = match paginator {
         StringOr::String(kind) => (Some(kind.as_str()), &empty, at.clone()),
         StringOr::Full(spec) => (spec.kind.as_deref(), spec, at.key("type")),
     };
     let Some(kind) = kind else {
-        problems.push(Problem::new(at.clone(), "paginator has no `type`").hint(format!("add `type:`, one of: {}", TYPES.join(", "))));
+        problems.push(
+            Problem::new(at.clone(), "paginator has no `type`")
+                .hint(format!("add `type:`, one of: {}", TYPES.join(", "))),
+        );
         return Paginator::SinglePage;
     };
     if !TYPES.contains(&kind) {
-        problems.push(Problem::new(kind_at, format!("unknown paginator `{kind}`")).hint(suggest(kind, TYPES)));
+        problems.push(
+            Problem::new(kind_at, format!("unknown paginator `{kind}`")).hint(suggest(kind, TYPES)),
+        );
         return Paginator::SinglePage;
     }
     let allowed = settings(kind);
     if let Some(Value::Object(map)) = written {
-        for key in map.keys().filter(|k| *k != "type" && !allowed.contains(&k.as_str())) {
-            let takes = if allowed.is_empty() { "no settings".to_owned() } else { allowed.join(", ") };
+        for key in map
+            .keys()
+            .filter(|k| *k != "type" && !allowed.contains(&k.as_str()))
+        {
+            let takes = if allowed.is_empty() {
+                "no settings".to_owned()
+            } else {
+                allowed.join(", ")
+            };
             problems.push(
-                Problem::new(at.key(key), format!("`{key}` is not a setting of the `{kind}` paginator"))
-                    .hint(format!("`{kind}` takes: {takes}")),
+                Problem::new(
+                    at.key(key),
+                    format!("`{key}` is not a setting of the `{kind}` paginator"),
+                )
+                .hint(format!("`{kind}` takes: {takes}")),
             );
         }
     }
@@ -69,23 +109,42 @@ pub fn resolve(paginator: &StringOr<PaginatorSpec>, at: &Path, written: Option<&
         "auto" => Paginator::Auto,
         "offset" => {
             let Some(limit) = spec.limit else {
-                r.problems.push(Problem::new(at.clone(), "the offset paginator needs `limit`").hint("add `limit: 100` (records per page)"));
+                r.problems.push(
+                    Problem::new(at.clone(), "the offset paginator needs `limit`")
+                        .hint("add `limit: 100` (records per page)"),
+                );
                 return Paginator::SinglePage;
             };
             if limit == 0 {
-                r.problems.push(Problem::new(at.key("limit"), "`limit` must be at least 1"));
+                r.problems
+                    .push(Problem::new(at.key("limit"), "`limit` must be at least 1"));
             }
             let offset = Offset {
                 limit,
                 offset: spec.offset.unwrap_or(0),
-                offset_target: r.target(("offset_param", &spec.offset_param), ("offset_body_path", &spec.offset_body_path), "offset"),
-                limit_target: r.target(("limit_param", &spec.limit_param), ("limit_body_path", &spec.limit_body_path), "limit"),
+                offset_target: r.target(
+                    ("offset_param", &spec.offset_param),
+                    ("offset_body_path", &spec.offset_body_path),
+                    "offset",
+                ),
+                limit_target: r.target(
+                    ("limit_param", &spec.limit_param),
+                    ("limit_body_path", &spec.limit_body_path),
+                    "limit",
+                ),
                 total_path: r.path("total_path", total_path(spec)),
                 maximum_offset: spec.maximum_offset,
                 stop_after_empty_page: spec.stop_after_empty_page.unwrap_or(true),
                 has_more_path: r.path("has_more_path", spec.has_more_path.clone()),
             };
-            r.stop_rule("offset", offset.total_path.is_some() || offset.maximum_offset.is_some() || offset.stop_after_empty_page || offset.has_more_path.is_some(), "maximum_offset");
+            r.stop_rule(
+                "offset",
+                offset.total_path.is_some()
+                    || offset.maximum_offset.is_some()
+                    || offset.stop_after_empty_page
+                    || offset.has_more_path.is_some(),
+                "maximum_offset",
+            );
             Paginator::Offset(offset)
         }
         "page_number" => {
@@ -93,30 +152,69 @@ pub fn resolve(paginator: &StringOr<PaginatorSpec>, at: &Path, written: Option<&
             let pages = PageNumber {
                 base_page,
                 page: spec.page,
-                page_target: r.target(("page_param", &spec.page_param), ("page_body_path", &spec.page_body_path), "page"),
+                page_target: r.target(
+                    ("page_param", &spec.page_param),
+                    ("page_body_path", &spec.page_body_path),
+                    "page",
+                ),
                 total_path: r.path("total_path", total_path(spec)),
                 maximum_page: spec.maximum_page,
                 stop_after_empty_page: spec.stop_after_empty_page.unwrap_or(true),
                 has_more_path: r.path("has_more_path", spec.has_more_path.clone()),
             };
-            r.stop_rule("page_number", pages.total_path.is_some() || pages.maximum_page.is_some() || pages.stop_after_empty_page || pages.has_more_path.is_some(), "maximum_page");
+            r.stop_rule(
+                "page_number",
+                pages.total_path.is_some()
+                    || pages.maximum_page.is_some()
+                    || pages.stop_after_empty_page
+                    || pages.has_more_path.is_some(),
+                "maximum_page",
+            );
             Paginator::PageNumber(pages)
         }
         "cursor" => Paginator::Cursor(Cursor {
-            cursor_path: r.path("cursor_path", Some(spec.cursor_path.clone().unwrap_or_else(|| "cursors.next".to_owned()))).unwrap_or_default(),
-            cursor_target: r.target(("cursor_param", &spec.cursor_param), ("cursor_body_path", &spec.cursor_body_path), "cursor"),
+            cursor_path: r
+                .path(
+                    "cursor_path",
+                    Some(
+                        spec.cursor_path
+                            .clone()
+                            .unwrap_or_else(|| "cursors.next".to_owned()),
+                    ),
+                )
+                .unwrap_or_default(),
+            cursor_target: r.target(
+                ("cursor_param", &spec.cursor_param),
+                ("cursor_body_path", &spec.cursor_body_path),
+                "cursor",
+            ),
             has_more_path: r.path("has_more_path", spec.has_more_path.clone()),
             stop_after_empty_page: spec.stop_after_empty_page.unwrap_or(false),
         }),
         "json_link" | "json_response" => Paginator::JsonLink {
-            next_url_path: r.path("next_url_path", Some(spec.next_url_path.clone().unwrap_or_else(|| "next".to_owned()))).unwrap_or_default(),
+            next_url_path: r
+                .path(
+                    "next_url_path",
+                    Some(
+                        spec.next_url_path
+                            .clone()
+                            .unwrap_or_else(|| "next".to_owned()),
+                    ),
+                )
+                .unwrap_or_default(),
         },
         "header_link" => Paginator::HeaderLink {
-            links_next_key: spec.links_next_key.clone().unwrap_or_else(|| "next".to_owned()),
+            links_next_key: spec
+                .links_next_key
+                .clone()
+                .unwrap_or_else(|| "next".to_owned()),
         },
         _ => Paginator::HeaderCursor {
             cursor_key: spec.cursor_key.clone().unwrap_or_else(|| "next".to_owned()),
-            cursor_param: spec.cursor_param.clone().unwrap_or_else(|| "cursor".to_owned()),
+            cursor_param: spec
+                .cursor_param
+                .clone()
+                .unwrap_or_else(|| "cursor".to_owned()),
         },
     }
 }
@@ -136,12 +234,22 @@ struct Check<'a> {
 
 impl Check<'_> {
     /// A param or a body path, not both; the param (with its default) when neither.
-    fn target(&mut self, param: (&str, &Option<String>), body: (&str, &Option<String>), default: &str) -> Target {
+    fn target(
+        &mut self,
+        param: (&str, &Option<String>),
+        body: (&str, &Option<String>),
+        default: &str,
+    ) -> Target {
         match (param.1, body.1) {
             (Some(_), Some(path)) => {
                 self.problems.push(
-                    Problem::new(self.at.key(body.0), format!("`{}` and `{}` are both set", param.0, body.0))
-                        .hint("a paginator sends a value either as a query parameter or in the JSON body"),
+                    Problem::new(
+                        self.at.key(body.0),
+                        format!("`{}` and `{}` are both set", param.0, body.0),
+                    )
+                    .hint(
+                        "a paginator sends a value either as a query parameter or in the JSON body",
+                    ),
                 );
                 Target::Body(path.clone())
             }
@@ -154,7 +262,8 @@ impl Check<'_> {
     /// A JSONPath setting, checked.
     fn path(&mut self, key: &str, path: Option<String>) -> Option<String> {
         if let Some(Err(message)) = path.as_deref().map(jsonpath::check) {
-            self.problems.push(Problem::new(self.at.key(key), format!("{key} {message}")));
+            self.problems
+                .push(Problem::new(self.at.key(key), format!("{key} {message}")));
         }
         path
     }

@@ -754,7 +754,10 @@ impl Origin<'_> {
 /// Substitutes `{name}` placeholders of a path with the params of that name (dlt's
 /// static path params), which then leave the query; `{{` and `}}` are braces. Also
 /// says whether the last segment held a placeholder (dlt's single-entity rule).
-fn path_template(path: &str, params: &mut Vec<(String, String)>) -> Result<(String, bool), Problem> {
+fn path_template(
+    path: &str,
+    params: &mut Vec<(String, String)>,
+) -> Result<(String, bool), Problem> {
     let mut out = String::new();
     let mut last_segment_placeholder = false;
     let mut chars = path.chars().peekable();
@@ -770,8 +773,15 @@ fn path_template(path: &str, params: &mut Vec<(String, String)>) -> Result<(Stri
             }
             '{' => {
                 let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                let Some(value) = params.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()) else {
-                    let problem = Problem::new(Path::root(), format!("`{{{name}}}` in the path is not bound"));
+                let Some(value) = params
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.clone())
+                else {
+                    let problem = Problem::new(
+                        Path::root(),
+                        format!("`{{{name}}}` in the path is not bound"),
+                    );
                     return Err(if name.starts_with("resources.") {
                         problem.hint("parent/child resources are not supported by connectorgen yet")
                     } else if name.starts_with("incremental.") {

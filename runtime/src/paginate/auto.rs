@@ -19,7 +19,10 @@ pub(crate) fn detect(seen: &Seen) -> State {
         return State::Link(LinkState::detected_header());
     }
     let next_keys = next_keys(seen.doc);
-    if let Some((path, _)) = next_keys.iter().find(|(_, v)| link_of(v).is_some_and(is_url)) {
+    if let Some((path, _)) = next_keys
+        .iter()
+        .find(|(_, v)| link_of(v).is_some_and(is_url))
+    {
         if let Ok(state) = LinkState::detected_json(path.clone()) {
             return State::Link(state);
         }
@@ -49,7 +52,9 @@ fn is_url(text: &str) -> bool {
 /// `pagination.next_cursor`), with their dotted paths.
 fn next_keys(doc: &Value) -> Vec<(String, &Value)> {
     let mut found = Vec::new();
-    let Value::Object(map) = doc else { return found };
+    let Value::Object(map) = doc else {
+        return found;
+    };
     let is_next = |k: &str| k.to_ascii_lowercase().starts_with("next");
     for (key, value) in map {
         if is_next(key) && !value.is_null() {

@@ -142,10 +142,19 @@ mod tests {
     #[test]
     fn link_headers_are_parsed() {
         let header = r#"<https://api.example.com/r?page=2>; rel="next", <https://api.example.com/r?page=9>; rel="last""#;
-        assert_eq!(link_with_rel(header, "next").as_deref(), Some("https://api.example.com/r?page=2"));
-        assert_eq!(link_with_rel(header, "last").as_deref(), Some("https://api.example.com/r?page=9"));
+        assert_eq!(
+            link_with_rel(header, "next").as_deref(),
+            Some("https://api.example.com/r?page=2")
+        );
+        assert_eq!(
+            link_with_rel(header, "last").as_deref(),
+            Some("https://api.example.com/r?page=9")
+        );
         assert_eq!(link_with_rel(header, "prev"), None);
-        assert_eq!(link_with_rel("</p3>; rel=\"prev next\"", "next").as_deref(), Some("/p3"));
+        assert_eq!(
+            link_with_rel("</p3>; rel=\"prev next\"", "next").as_deref(),
+            Some("/p3")
+        );
         assert_eq!(link_with_rel("garbage", "next"), None);
     }
 }

@@ -60,7 +60,9 @@ impl Prepared {
         match target {
             Target::Param(name) => set_query(&mut self.url, name, &text(&value)),
             Target::Body(path) => {
-                let mut at = self.json.get_or_insert_with(|| Value::Object(Default::default()));
+                let mut at = self
+                    .json
+                    .get_or_insert_with(|| Value::Object(Default::default()));
                 for key in path.split('.') {
                     if !at.is_object() {
                         *at = Value::Object(Default::default());
@@ -217,7 +219,10 @@ pub(crate) fn read_flag(value: &Value) -> Option<bool> {
 fn has_more(path: &Option<(String, crate::select::Selector)>, doc: &Value) -> Result<bool, String> {
     let Some(path) = path else { return Ok(true) };
     match find(path, doc) {
-        None => Err(format!("has_more flag not found at `{}` in the response", path.0)),
+        None => Err(format!(
+            "has_more flag not found at `{}` in the response",
+            path.0
+        )),
         Some(value) => read_flag(value)
             .ok_or_else(|| format!("has_more flag at `{}` is not a boolean: {value}", path.0)),
     }

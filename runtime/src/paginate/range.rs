@@ -128,9 +128,8 @@ impl RangeState {
                         path.0
                     ))
                 }
-                Some(value) => read_integer(value).ok_or_else(|| {
-                    format!("total at `{}` is not an integer: {value}", path.0)
-                })?,
+                Some(value) => read_integer(value)
+                    .ok_or_else(|| format!("total at `{}` is not an integer: {value}", path.0))?,
             }),
         };
         self.current += self.step;
@@ -168,11 +167,19 @@ mod tests {
     fn advance(state: &mut RangeState, doc: Value, records: usize) -> Result<bool, String> {
         let url = Url::parse("http://h/").unwrap();
         let headers = HeaderMap::new();
-        state.advance(&Seen { url: &url, headers: &headers, doc: &doc, records })
+        state.advance(&Seen {
+            url: &url,
+            headers: &headers,
+            doc: &doc,
+            records,
+        })
     }
 
     fn query(state: &RangeState) -> String {
-        let mut prepared = Prepared { url: Url::parse("http://h/").unwrap(), json: None };
+        let mut prepared = Prepared {
+            url: Url::parse("http://h/").unwrap(),
+            json: None,
+        };
         state.prepare(&mut prepared);
         prepared.url.query().unwrap_or_default().to_owned()
     }
@@ -189,7 +196,11 @@ mod tests {
 
     #[test]
     fn a_short_page_does_not_stop_but_an_empty_one_does() {
-        let mut state = RangeState::offset(&OffsetPaginator { total_path: None, ..offset() }).unwrap();
+        let mut state = RangeState::offset(&OffsetPaginator {
+            total_path: None,
+            ..offset()
+        })
+        .unwrap();
         assert!(advance(&mut state, json!({}), 3).unwrap());
         assert!(!advance(&mut state, json!({}), 0).unwrap());
     }

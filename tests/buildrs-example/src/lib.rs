@@ -10,6 +10,11 @@ pub mod tricky {
     include!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));
 }
 
+/// One resource per dlt rest_api behaviour (tests/parity.rs).
+pub mod parity {
+    include!(concat!(env!("OUT_DIR"), "/parity.rs"));
+}
+
 /// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
 /// (which is therefore code that compiles).
 pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));
