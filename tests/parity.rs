@@ -788,3 +788,62 @@ async fn selector_bracket_quoted_keys() {
     .await;
     assert_eq!(records.unwrap(), vec![json!({"id": 1})]);
 }
+
+// ---------------------------------------------------------------- response actions
+
+/// dlt response_actions: `{status_code: 404, action: ignore}` on a page in the middle
+/// of pagination yields no records from it and ENDS the resource's pagination.
+#[tokio::test]
+async fn a_404_ignored_mid_pagination_ends_the_resource() {
+    let (records, requests) = case(
+        |r| match offset(r) {
+            o if o < 4 => ok(ids(o, o + 2, json!({}))),
+            _ => ResponseTemplate::new(404).set_body_string("gone"),
+        },
+        Client::ignore_404,
+    )
+    .await;
+    assert_eq!(records.unwrap(), expected(0, 4));
+    assert_eq!(
+        requests,
+        [
+            "GET /v1/items?per_page=2&sort=asc&offset=0&limit=2&key=k3y",
+            "GET /v1/items?per_page=2&sort=asc&offset=2&limit=2&key=k3y",
+            "GET /v1/items?per_page=2&sort=asc&offset=4&limit=2&key=k3y",
+        ]
+    );
+}
+
+/// dlt: `content` matches a substring of the body, whatever the status (here a 200).
+#[tokio::test]
+async fn content_actions_match_body_text() {
+    let (records, _) = case(
+        |_| ok(json!({"error": "no such account", "data": [{"id": 1}]})),
+        Client::ignore_content,
+    )
+    .await;
+    assert_eq!(records.unwrap(), Vec::<Value>::new());
+}
+
+/// dlt: with `status_code` and `content` both set, both must match; otherwise the
+/// default handling applies (a 400 fails at once).
+#[tokio::test]
+async fn status_and_content_must_both_match() {
+    let (records, _) = case(
+        |_| ResponseTemplate::new(400).set_body_string("project archived"),
+        Client::ignore_both,
+    )
+    .await;
+    assert_eq!(records.unwrap(), Vec::<Value>::new());
+    let (records, requests) = case(
+        |_| ResponseTemplate::new(400).set_body_string("bad filter"),
+        Client::ignore_both,
+    )
+    .await;
+    let message = records.unwrap_err().to_string();
+    assert!(
+        message.ends_with("returned 400 Bad Request: bad filter"),
+        "{message}"
+    );
+    assert_eq!(requests.len(), 1);
+}

@@ -20,6 +20,7 @@ static ITEMS: Endpoint = Endpoint {
     data: &[],
     data_selector: Some("results"),
     paginator: Paginator::SinglePage,
+    response_actions: &[],
 };
 
 fn config(base_url: String, auth: Auth) -> ClientConfig {
@@ -124,6 +125,7 @@ async fn paginator_params_replace_endpoint_params_and_query_keys_follow_every_pa
             stop_after_empty_page: true,
             has_more_path: None,
         }),
+        response_actions: &[],
     };
     let server = MockServer::start().await;
     for (offset, body) in [("0", json!([1, 2])), ("2", json!([3])), ("4", json!([]))] {
@@ -240,6 +242,7 @@ async fn missing_total_is_an_error_naming_the_resource() {
             stop_after_empty_page: true,
             has_more_path: None,
         }),
+        response_actions: &[],
     };
     let server = one_page_server().await;
     let client = Client::new(config(server.uri(), Auth::None)).unwrap();

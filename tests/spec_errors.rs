@@ -327,3 +327,30 @@ fn serde_yaml_value(text: &str) -> serde_json::Value {
     std::fs::write(&path, text).unwrap();
     connectorgen::spec::load(&path).unwrap().document.value
 }
+
+#[test]
+fn unknown_response_actions_and_both_bodies_are_errors() {
+    let text = format!(
+        "{GOOD_CLIENT}resources:
+  - name: a
+    endpoint:
+      method: POST
+      json: {{q: 1}}
+      data: {{q: 2}}
+      response_actions:
+        - {{status_code: 404, action: skip}}
+        - {{action: ignore}}
+"
+    );
+    assert_eq!(
+        errors("r.yaml", &text),
+        "\
+DIR/r.yaml:9:7: error: `json` and `data` are both set (at `resources[0].endpoint.data`)
+  hint: a request has one body: JSON (`json`) or a form (`data`)
+DIR/r.yaml:11:30: error: unknown response action `skip` (at `resources[0].endpoint.response_actions[0].action`)
+  hint: expected one of: ignore
+DIR/r.yaml:12:11: error: a response action needs `status_code`, `content` or both (at `resources[0].endpoint.response_actions[1]`)
+  hint: without them it would ignore every response
+3 errors"
+    );
+}

@@ -200,7 +200,7 @@ impl Client {
         endpoint: &Endpoint,
         url: &Url,
         json: Option<&serde_json::Value>,
-    ) -> Result<(HeaderMap, Vec<u8>)> {
+    ) -> Result<Option<(HeaderMap, Vec<u8>)>> {
         let inner = &*self.inner;
         let method = endpoint.method.as_str();
         let masked = || inner.masker.url(url);
@@ -240,9 +240,11 @@ impl Client {
             tracing::debug!(resource = endpoint.resource, url = %masked(), attempt, "{method}");
             let failure = match request.send().await {
                 Ok(response) if response.status().is_success() => {
+                    let status = response.status().as_u16();
                     let headers = response.headers().clone();
                     match response.bytes().await {
-                        Ok(body) => return Ok((headers, body.to_vec())),
+                        Ok(body) if endpoint.ignores(status, &body) => return Ok(None),
+                        Ok(body) => return Ok(Some((headers, body.to_vec()))),
                         Err(e) => Failure::Transport(describe(&e)),
                     }
                 }
@@ -257,6 +259,10 @@ impl Client {
                         Failure::Status(status, retry_after)
                     } else {
                         let body = response.text().await.unwrap_or_default();
+                        if endpoint.ignores(status.as_u16(), body.as_bytes()) {
+                            tracing::debug!(resource = endpoint.resource, %status, "ignored by a response action");
+                            return Ok(None);
+                        }
                         return Err(Error::Status {
                             resource: endpoint.resource,
                             method,
@@ -374,10 +380,14 @@ impl Walk {
         state.prepare(&mut request);
         let url = self.client.url_with_auth(&request.url);
         let masked = self.client.inner.masker.url(&url);
-        let (headers, body) = self
+        // A response action that ignores the response ends this resource's pagination.
+        let Some((headers, body)) = self
             .client
             .send(self.endpoint, &url, request.json.as_ref())
-            .await?;
+            .await?
+        else {
+            return Ok(None);
+        };
         let mut doc: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null
         } else {

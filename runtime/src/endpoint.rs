@@ -38,4 +38,41 @@ pub struct Endpoint {
     /// JSONPath to the records in a response; `None` detects them.
     pub data_selector: Option<&'static str>,
     pub paginator: Paginator,
+    /// Checked on the final response (after retries), before the default handling.
+    pub response_actions: &'static [ResponseAction],
+}
+
+impl Endpoint {
+    /// Whether a response action says to ignore this response.
+    pub(crate) fn ignores(&self, status: u16, body: &[u8]) -> bool {
+        self.response_actions
+            .iter()
+            .any(|action| matches!(action.action, Action::Ignore) && action.matches(status, body))
+    }
+}
+
+/// dlt's `response_actions` entry: when the status and/or the body text match, do
+/// `action`. With both set, both must match.
+#[derive(Clone, Copy, Debug)]
+pub struct ResponseAction {
+    pub status_code: Option<u16>,
+    /// A substring of the response body.
+    pub content: Option<&'static str>,
+    pub action: Action,
+}
+
+/// What a response action does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// No records from this response, and no further pages of the resource.
+    Ignore,
+}
+
+impl ResponseAction {
+    fn matches(&self, status: u16, body: &[u8]) -> bool {
+        self.status_code.is_none_or(|code| code == status)
+            && self
+                .content
+                .is_none_or(|text| String::from_utf8_lossy(body).contains(text))
+    }
 }

@@ -26,7 +26,7 @@ pub mod types;
 pub use auth::{ApiKeyLocation, Auth};
 pub use client::{Client, ClientConfig, Page};
 pub use connector::{json_lines, Connector, JsonLines};
-pub use endpoint::{Endpoint, Method};
+pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};
 pub use paginate::Paginator;
 pub use resource::{MergeStrategy, Resource, WriteDisposition};

@@ -20,6 +20,23 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
     let data = pairs(&resource.data);
     let data_selector = option_str(resource.data_selector.as_deref());
     let paginator = paginator(&resource.paginator);
+    let actions = resource.ignore.iter().map(|ignore| {
+        let status_code = match ignore.status_code {
+            Some(code) => {
+                let code = Literal::u16_unsuffixed(code);
+                quote! { ::std::option::Option::Some(#code) }
+            }
+            None => quote! { ::std::option::Option::None },
+        };
+        let content = option_str(ignore.content.as_deref());
+        quote! {
+            ::connectorgen_runtime::ResponseAction {
+                status_code: #status_code,
+                content: #content,
+                action: ::connectorgen_runtime::Action::Ignore,
+            }
+        }
+    });
     quote! {
         #docs
         pub static #name: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -32,6 +49,7 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
             data: #data,
             data_selector: #data_selector,
             paginator: #paginator,
+            response_actions: &[#(#actions),*],
         };
     }
 }

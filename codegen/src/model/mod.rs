@@ -132,6 +132,8 @@ pub struct Resource {
     pub data: Vec<(String, String)>,
     pub data_selector: Option<String>,
     pub paginator: Paginator,
+    /// `response_actions` (only `ignore` exists).
+    pub ignore: Vec<Ignore>,
     pub primary_key: Vec<String>,
     pub write_disposition: WriteDisposition,
     pub fields: Vec<Field>,
@@ -162,6 +164,13 @@ pub struct Field {
     pub nullable: bool,
     pub primary_key: bool,
     pub description: Option<String>,
+}
+
+/// A response action that ignores a response: by status, body substring, or both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ignore {
+    pub status_code: Option<u16>,
+    pub content: Option<String>,
 }
 
 /// dlt's paginators, with every default filled in.

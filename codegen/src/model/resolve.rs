@@ -483,6 +483,10 @@ impl Resolver<'_> {
             (None, Some((paginator, at))) => self.paginator(paginator, at),
             (None, None) => Paginator::Auto,
         };
+        let ignore = self.response_actions(
+            endpoint.response_actions.as_deref(),
+            &origin.at(&ep.key("response_actions")),
+        );
         let fields = self.fields(spec.columns.as_ref(), spec.primary_key.as_ref(), origin);
         let primary_key = match &spec.primary_key {
             None => Vec::new(),
@@ -528,10 +532,48 @@ impl Resolver<'_> {
             data,
             data_selector,
             paginator,
+            ignore,
             primary_key,
             write_disposition,
             fields,
         })
+    }
+
+    /// dlt treats an unknown action as a no-op; here it is an error.
+    fn response_actions(
+        &mut self,
+        actions: Option<&[raw::ResponseActionSpec]>,
+        at: &Path,
+    ) -> Vec<Ignore> {
+        let mut out = Vec::new();
+        for (index, action) in actions.unwrap_or_default().iter().enumerate() {
+            let at = at.index(index);
+            if action.action != "ignore" {
+                self.problem(
+                    Problem::new(
+                        at.key("action"),
+                        format!("unknown response action `{}`", action.action),
+                    )
+                    .hint(suggest(&action.action, &["ignore"])),
+                );
+                continue;
+            }
+            if action.status_code.is_none() && action.content.is_none() {
+                self.problem(
+                    Problem::new(
+                        at,
+                        "a response action needs `status_code`, `content` or both",
+                    )
+                    .hint("without them it would ignore every response"),
+                );
+                continue;
+            }
+            out.push(Ignore {
+                status_code: action.status_code,
+                content: action.content.clone(),
+            });
+        }
+        out
     }
 
     /// dlt's query encoding: lists repeat the key, booleans are `True`/`False`,

@@ -7,7 +7,6 @@ use crate::diagnostics::{suggest, Problem, SpecError, SpecErrors};
 /// than as typos.
 const DLT_KEYS_NOT_SUPPORTED: &[&str] = &[
     "auth",
-    "response_actions",
     "incremental",
     "processing_steps",
     "include_from_parent",

@@ -57,6 +57,16 @@ pub struct EndpointSpec {
     pub data: Option<Map<String, Value>>,
     pub data_selector: Option<String>,
     pub paginator: Option<StringOr<PaginatorSpec>>,
+    pub response_actions: Option<Vec<ResponseActionSpec>>,
+}
+
+/// One entry of `response_actions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseActionSpec {
+    pub status_code: Option<u16>,
+    pub content: Option<String>,
+    pub action: String,
 }
 
 /// All paginator settings of dlt in one flat struct; `model` checks which of them the

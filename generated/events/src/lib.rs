@@ -194,4 +194,5 @@ pub static EVENT_DATA: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime
         stop_after_empty_page: true,
         has_more_path: ::std::option::Option::None,
     }),
+    response_actions: &[],
 };

@@ -187,4 +187,5 @@ pub static RESOURCE_NAME: ::connectorgen_runtime::Endpoint = ::connectorgen_runt
         stop_after_empty_page: true,
         has_more_path: ::std::option::Option::None,
     }),
+    response_actions: &[],
 };
