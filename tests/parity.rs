@@ -48,7 +48,7 @@ where
         .respond_with(respond)
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y");
+    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
     config.base_url = format!("{}/v1", server.uri());
     let client = Client::new(config).unwrap();
     let records = fetch(&client)
@@ -712,7 +712,7 @@ async fn endpoint_headers_win_over_client_headers() {
         .respond_with(ok(json!([{"id": 1}])))
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y");
+    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
     config.base_url = format!("{}/v1", server.uri());
     let client = Client::new(config).unwrap();
     let records: Vec<_> = client.endpoint_headers().try_collect().await.unwrap();
@@ -846,4 +846,42 @@ async fn status_and_content_must_both_match() {
         "{message}"
     );
     assert_eq!(requests.len(), 1);
+}
+
+// ---------------------------------------------------------------- auth
+
+/// dlt: `endpoint.auth` REPLACES the client's auth (no query key here); api keys in a
+/// cookie (dlt raises NotImplemented; connectorgen sends `Cookie: <name>=<key>`).
+#[tokio::test]
+async fn endpoint_auth_replaces_the_client_auth_and_cookies_work() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::header("Cookie", "sid=sess-1"))
+        .respond_with(ok(json!([{"id": 1}])))
+        .mount(&server)
+        .await;
+    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
+    config.base_url = format!("{}/v1", server.uri());
+    let client = Client::new(config).unwrap();
+    let records: Vec<_> = client.cookie_auth().try_collect().await.unwrap();
+    assert_eq!(records.len(), 1);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests.iter().map(describe).collect::<Vec<_>>(),
+        ["GET /v1/items?per_page=2&sort=asc"]
+    );
+}
+
+/// dlt: an auth written as a bare type string takes its fields from secrets.
+#[tokio::test]
+async fn bare_auth_types_take_secrets() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::header("Authorization", "Bearer tok-1"))
+        .respond_with(ok(json!([{"id": 1}])))
+        .mount(&server)
+        .await;
+    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
+    config.base_url = format!("{}/v1", server.uri());
+    let client = Client::new(config).unwrap();
+    let records: Vec<_> = client.bearer_endpoint().try_collect().await.unwrap();
+    assert_eq!(records.len(), 1);
 }

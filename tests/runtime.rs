@@ -274,3 +274,127 @@ fn bad_base_urls_are_config_errors() {
         "base URL `ftp://api.example.com` must start with http:// or https://"
     );
 }
+
+mod oauth2 {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// A token endpoint handing out `tok-1`, `tok-2`, ... with `expires_in`, and an API
+    /// that accepts only the latest token.
+    async fn server(expires_in: u64) -> (MockServer, Arc<AtomicUsize>) {
+        let server = MockServer::start().await;
+        let issued = Arc::new(AtomicUsize::new(0));
+        let counter = issued.clone();
+        Mock::given(method("POST"))
+            .and(path("/oauth/token"))
+            .respond_with(move |_: &wiremock::Request| {
+                let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                ResponseTemplate::new(200).set_body_json(
+                    json!({"access_token": format!("tok-{n}"), "expires_in": expires_in}),
+                )
+            })
+            .mount(&server)
+            .await;
+        let latest = issued.clone();
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .respond_with(move |r: &wiremock::Request| {
+                let expected = format!("Bearer tok-{}", latest.load(Ordering::SeqCst));
+                match r.headers.get("authorization").and_then(|v| v.to_str().ok()) {
+                    Some(got) if got == expected => {
+                        ResponseTemplate::new(200).set_body_json(json!({"results": [{"a": 1}]}))
+                    }
+                    _ => ResponseTemplate::new(401),
+                }
+            })
+            .mount(&server)
+            .await;
+        (server, issued)
+    }
+
+    fn client(server: &MockServer) -> Client {
+        let auth = Auth::oauth2(
+            format!("{}/oauth/token", server.uri()),
+            "client-1",
+            "very-secret",
+            vec![("scope".into(), "read".into())],
+            Duration::from_secs(3600),
+        );
+        Client::new(config(server.uri(), auth)).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_token_is_fetched_once_with_a_form_post_and_cached() {
+        let (server, issued) = server(3600).await;
+        let client = client(&server);
+        for _ in 0..3 {
+            let records: Vec<Value> = client.records::<Value>(&ITEMS).try_collect().await.unwrap();
+            assert_eq!(records.len(), 1);
+        }
+        assert_eq!(issued.load(Ordering::SeqCst), 1);
+        let requests = server.received_requests().await.unwrap();
+        let token_request = &requests[0];
+        assert_eq!(
+            token_request.headers.get("content-type").unwrap(),
+            "application/x-www-form-urlencoded"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&token_request.body),
+            "grant_type=client_credentials&client_id=client-1&client_secret=very-secret&scope=read"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_token_is_refreshed_shortly_before_it_expires() {
+        let (server, issued) = server(1).await;
+        let client = client(&server);
+        let _: Vec<Value> = client.records::<Value>(&ITEMS).try_collect().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(950)).await;
+        let _: Vec<Value> = client.records::<Value>(&ITEMS).try_collect().await.unwrap();
+        assert_eq!(
+            issued.load(Ordering::SeqCst),
+            2,
+            "refreshed 0.1 s before the 1 s expiry"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_401_fetches_a_new_token_once_and_retries() {
+        let (server, issued) = server(3600).await;
+        let client = client(&server);
+        let _: Vec<Value> = client.records::<Value>(&ITEMS).try_collect().await.unwrap();
+        // The server revokes tok-1 by issuing tok-2 to someone else.
+        issued.fetch_add(1, Ordering::SeqCst);
+        let records: Vec<Value> = client.records::<Value>(&ITEMS).try_collect().await.unwrap();
+        assert_eq!(records.len(), 1);
+        assert_eq!(
+            issued.load(Ordering::SeqCst),
+            3,
+            "tok-3 fetched after the 401"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failing_token_endpoint_is_an_auth_error_without_secrets() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(401).set_body_string("invalid_client"))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let error = client
+            .records::<Value>(&ITEMS)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "resource `items`: authentication at {}/oauth/token failed: token request returned 401 Unauthorized: invalid_client",
+                server.uri()
+            )
+        );
+        assert!(!format!("{error:?}{client:?}").contains("very-secret"));
+    }
+}

@@ -126,7 +126,7 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
             meaning: format!(
                 "secret `{}` ({})",
                 secret.name,
-                secret_use(&connector.auth, &secret.name)
+                secret_use(owner(connector, &secret.name), &secret.name)
             ),
         });
     }
@@ -147,6 +147,14 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
     })
 }
 
+/// The auth (the client's or an endpoint's) that uses a secret.
+fn owner<'a>(connector: &'a Connector, secret: &str) -> &'a Auth {
+    std::iter::once(&connector.auth)
+        .chain(connector.resources.iter().filter_map(|r| r.auth.as_ref()))
+        .find(|auth| auth.secrets().iter().any(|s| s.name == secret))
+        .unwrap_or(&connector.auth)
+}
+
 fn secret_use(auth: &Auth, secret: &str) -> String {
     match auth {
         Auth::None => String::new(),
@@ -156,6 +164,7 @@ fn secret_use(auth: &Auth, secret: &str) -> String {
             match location {
                 crate::model::ApiKeyLocation::Header => "header",
                 crate::model::ApiKeyLocation::Query => "query parameter",
+                crate::model::ApiKeyLocation::Cookie => "cookie",
             }
         ),
         Auth::HttpBasic {
@@ -163,6 +172,8 @@ fn secret_use(auth: &Auth, secret: &str) -> String {
             ..
         } if user.name == secret => "HTTP basic user name".into(),
         Auth::HttpBasic { .. } => "HTTP basic password".into(),
+        Auth::OAuth2 { .. } if secret.contains("id") => "OAuth2 client id".into(),
+        Auth::OAuth2 { .. } => "OAuth2 client secret".into(),
     }
 }
 

@@ -19,6 +19,8 @@ const BODY_IN_ERRORS: usize = 512;
 pub struct ClientConfig {
     pub base_url: String,
     pub auth: Auth,
+    /// Auth of single endpoints, by resource name; it replaces `auth` there.
+    pub endpoint_auth: Vec<(&'static str, Auth)>,
     /// Sent with every request; endpoint headers of the same name win.
     pub headers: Vec<(String, String)>,
     pub retry: RetryPolicy,
@@ -34,6 +36,7 @@ impl ClientConfig {
         ClientConfig {
             base_url: base_url.into(),
             auth: Auth::None,
+            endpoint_auth: Vec::new(),
             headers: Vec::new(),
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
@@ -58,10 +61,20 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
+impl Inner {
+    fn auth_for(&self, endpoint: &Endpoint) -> &Auth {
+        self.endpoint_auth
+            .iter()
+            .find(|(resource, _)| *resource == endpoint.resource)
+            .map_or(&self.auth, |(_, auth)| auth)
+    }
+}
+
 struct Inner {
     http: reqwest::Client,
     base_url: String,
     auth: Auth,
+    endpoint_auth: Vec<(&'static str, Auth)>,
     headers: HeaderMap,
     retry: RetryPolicy,
     masker: Masker,
@@ -95,15 +108,18 @@ impl Client {
             .user_agent(concat!("connectorgen-runtime/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
+        let auths =
+            || std::iter::once(&config.auth).chain(config.endpoint_auth.iter().map(|(_, a)| a));
         let masker = Masker::new(
-            config.auth.query_param().map(|(name, _)| name),
-            config.auth.secrets(),
+            auths().filter_map(|a| a.query_param().map(|(name, _)| name)),
+            auths().flat_map(Auth::secrets).collect(),
         );
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url: config.base_url,
                 auth: config.auth,
+                endpoint_auth: config.endpoint_auth,
                 headers,
                 retry: config.retry,
                 masker,
@@ -185,9 +201,9 @@ impl Client {
     }
 
     /// The URL as sent: with the query api key, on every request (next links included).
-    fn url_with_auth(&self, url: &Url) -> Url {
+    fn url_with_auth(&self, endpoint: &Endpoint, url: &Url) -> Url {
         let mut url = url.clone();
-        if let Some((name, value)) = self.inner.auth.query_param() {
+        if let Some((name, value)) = self.inner.auth_for(endpoint).query_param() {
             crate::paginate::set_query(&mut url, name, value);
         }
         url
@@ -208,6 +224,7 @@ impl Client {
         let mut headers = inner.headers.clone();
         headers.extend(header_map(endpoint.headers)?);
         let mut attempt = 0;
+        let mut refreshed = false;
         loop {
             attempt += 1;
             let request = inner
@@ -236,7 +253,8 @@ impl Client {
                     ),
                 _ => request,
             };
-            let request = inner.auth.apply(request);
+            let auth = inner.auth_for(endpoint);
+            let request = auth.apply(&inner.http, request, endpoint.resource).await?;
             tracing::debug!(resource = endpoint.resource, url = %masked(), attempt, "{method}");
             let failure = match request.send().await {
                 Ok(response) if response.status().is_success() => {
@@ -247,6 +265,17 @@ impl Client {
                         Ok(body) => return Ok(Some((headers, body.to_vec()))),
                         Err(e) => Failure::Transport(describe(&e)),
                     }
+                }
+                // An OAuth2 token may have been revoked early: fetch a new one, once.
+                Ok(response)
+                    if response.status() == reqwest::StatusCode::UNAUTHORIZED
+                        && !refreshed
+                        && auth.forget_token().await =>
+                {
+                    refreshed = true;
+                    attempt -= 1;
+                    tracing::debug!(resource = endpoint.resource, "401: fetching a new token");
+                    continue;
                 }
                 Ok(response) => {
                     let status = response.status();
@@ -378,7 +407,7 @@ impl Walk {
             return Ok(None);
         };
         state.prepare(&mut request);
-        let url = self.client.url_with_auth(&request.url);
+        let url = self.client.url_with_auth(self.endpoint, &request.url);
         let masked = self.client.inner.masker.url(&url);
         // A response action that ignores the response ends this resource's pagination.
         let Some((headers, body)) = self

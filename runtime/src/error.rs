@@ -43,6 +43,13 @@ pub enum Error {
         url: String,
         message: String,
     },
+    /// Authentication failed before the request could be sent (an OAuth2 token request).
+    #[error("resource `{resource}`: authentication at {url} failed: {message}")]
+    Auth {
+        resource: &'static str,
+        url: String,
+        message: String,
+    },
     /// A bad setting: a missing environment variable, an invalid base URL.
     #[error("{0}")]
     Config(String),

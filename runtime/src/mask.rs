@@ -26,11 +26,12 @@ pub(crate) struct Masker {
 }
 
 impl Masker {
-    pub(crate) fn new(extra_param: Option<&str>, values: Vec<crate::Secret>) -> Self {
+    pub(crate) fn new<'a>(
+        extra_params: impl IntoIterator<Item = &'a str>,
+        values: Vec<crate::Secret>,
+    ) -> Self {
         let mut params: Vec<String> = SECRET_PARAMS.iter().map(|p| p.to_string()).collect();
-        if let Some(extra) = extra_param {
-            params.push(extra.to_ascii_lowercase());
-        }
+        params.extend(extra_params.into_iter().map(str::to_ascii_lowercase));
         // Values shorter than 4 characters would mask ordinary text; they are still
         // masked in URLs by parameter name.
         let values = values
@@ -79,7 +80,7 @@ mod tests {
 
     #[test]
     fn masks_secret_params_and_values() {
-        let masker = Masker::new(Some("sig"), vec![crate::Secret::new("s3cr3t-value")]);
+        let masker = Masker::new(["sig"], vec![crate::Secret::new("s3cr3t-value")]);
         let url = Url::parse("https://h/x?api_key=abc&offset=0&SIG=zz&limit=5").unwrap();
         assert_eq!(
             masker.url(&url),

@@ -121,7 +121,12 @@ fn config(connector: &Connector) -> TokenStream {
     let headers = connector.headers.iter().map(|(name, value)| {
         quote! { (::std::string::String::from(#name), ::std::string::String::from(#value)) }
     });
-    let auth = auth(&connector.auth);
+    let client_auth = auth(&connector.auth);
+    let endpoint_auths = connector.resources.iter().filter_map(|resource| {
+        let name = &resource.name;
+        let auth = auth(resource.auth.as_ref()?);
+        Some(quote! { (#name, #auth) })
+    });
     let retry = retry(connector);
     let env_list = std::iter::once(format!("`{base_url_env}` (optional)"))
         .chain(
@@ -192,7 +197,8 @@ fn config(connector: &Connector) -> TokenStream {
             fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
                 let Config { base_url, #(#secret_names,)* retry, timeout } = self;
                 let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-                config.auth = #auth;
+                config.auth = #client_auth;
+                config.endpoint_auth = ::std::vec![#(#endpoint_auths),*];
                 config.headers = ::std::vec![#(#headers),*];
                 config.retry = retry;
                 config.timeout = timeout;
@@ -204,11 +210,17 @@ fn config(connector: &Connector) -> TokenStream {
     }
 }
 
+/// Builds an auth from the secrets of `Config` (bound by name in `into_client_config`;
+/// cloned, since a secret may serve the client and an endpoint).
 fn auth(auth: &Auth) -> TokenStream {
+    let secret = |name: &str| {
+        let name = ident(name);
+        quote! { #name.clone() }
+    };
     match auth {
         Auth::None => quote! { ::connectorgen_runtime::Auth::None },
         Auth::Bearer { token } => {
-            let token = ident(&token.name);
+            let token = secret(&token.name);
             quote! { ::connectorgen_runtime::Auth::Bearer { token: #token } }
         }
         Auth::ApiKey {
@@ -216,10 +228,11 @@ fn auth(auth: &Auth) -> TokenStream {
             location,
             key,
         } => {
-            let key = ident(&key.name);
+            let key = secret(&key.name);
             let location = match location {
                 ApiKeyLocation::Header => quote! { ::connectorgen_runtime::ApiKeyLocation::Header },
                 ApiKeyLocation::Query => quote! { ::connectorgen_runtime::ApiKeyLocation::Query },
+                ApiKeyLocation::Cookie => quote! { ::connectorgen_runtime::ApiKeyLocation::Cookie },
             };
             quote! {
                 ::connectorgen_runtime::Auth::ApiKey {
@@ -230,16 +243,42 @@ fn auth(auth: &Auth) -> TokenStream {
             }
         }
         Auth::HttpBasic { username, password } => {
-            let password = ident(&password.name);
+            let password = secret(&password.name);
             let username = match username {
                 Credential::Literal(user) => quote! { ::std::string::String::from(#user) },
-                Credential::Secret(secret) => {
-                    let user = ident(&secret.name);
+                Credential::Secret(user) => {
+                    let user = ident(&user.name);
                     quote! { ::std::string::String::from(#user.expose()) }
                 }
             };
             quote! {
                 ::connectorgen_runtime::Auth::HttpBasic { username: #username, password: #password }
+            }
+        }
+        Auth::OAuth2 {
+            access_token_url,
+            client_id,
+            client_secret,
+            request_data,
+            default_expiration,
+        } => {
+            let client_id = match client_id {
+                Credential::Literal(id) => quote! { #id },
+                Credential::Secret(id) => secret(&id.name),
+            };
+            let client_secret = secret(&client_secret.name);
+            let data = request_data.iter().map(|(k, v)| {
+                quote! { (::std::string::String::from(#k), ::std::string::String::from(#v)) }
+            });
+            let expiration = Literal::u64_unsuffixed(*default_expiration);
+            quote! {
+                ::connectorgen_runtime::Auth::oauth2(
+                    #access_token_url,
+                    #client_id,
+                    #client_secret,
+                    ::std::vec![#(#data),*],
+                    ::std::time::Duration::from_secs(#expiration),
+                )
             }
         }
     }

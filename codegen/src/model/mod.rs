@@ -29,15 +29,17 @@ pub struct Connector {
 impl Connector {
     /// Names of the run-time secrets, each once, in order of appearance.
     pub fn secrets(&self) -> Vec<&SecretField> {
-        match &self.auth {
-            Auth::None => vec![],
-            Auth::Bearer { token } => vec![token],
-            Auth::ApiKey { key, .. } => vec![key],
-            Auth::HttpBasic { username, password } => match username {
-                Credential::Secret(user) if user.name != password.name => vec![user, password],
-                _ => vec![password],
-            },
+        let mut secrets: Vec<&SecretField> = Vec::new();
+        let endpoint_auths = self.resources.iter().filter_map(|r| r.auth.as_ref());
+        for secret in std::iter::once(&self.auth)
+            .chain(endpoint_auths)
+            .flat_map(Auth::secrets)
+        {
+            if !secrets.iter().any(|s| s.name == secret.name) {
+                secrets.push(secret);
+            }
         }
+        secrets
     }
 
     /// The environment variable that holds a secret or setting: `EVENTS_API_KEY`.
@@ -92,12 +94,49 @@ pub enum Auth {
         username: Credential,
         password: SecretField,
     },
+    OAuth2 {
+        access_token_url: String,
+        client_id: Credential,
+        client_secret: SecretField,
+        request_data: Vec<(String, String)>,
+        /// Seconds.
+        default_expiration: u64,
+    },
+}
+
+impl Auth {
+    /// Its run-time secrets, in order.
+    pub fn secrets(&self) -> Vec<&SecretField> {
+        fn credential(c: &Credential) -> Option<&SecretField> {
+            match c {
+                Credential::Secret(secret) => Some(secret),
+                Credential::Literal(_) => None,
+            }
+        }
+        match self {
+            Auth::None => vec![],
+            Auth::Bearer { token } => vec![token],
+            Auth::ApiKey { key, .. } => vec![key],
+            Auth::HttpBasic { username, password } => {
+                credential(username).into_iter().chain([password]).collect()
+            }
+            Auth::OAuth2 {
+                client_id,
+                client_secret,
+                ..
+            } => credential(client_id)
+                .into_iter()
+                .chain([client_secret])
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiKeyLocation {
     Header,
     Query,
+    Cookie,
 }
 
 /// `client.retry`, with only what the spec sets; the rest is the runtime's default.
@@ -134,6 +173,8 @@ pub struct Resource {
     pub paginator: Paginator,
     /// `response_actions` (only `ignore` exists).
     pub ignore: Vec<Ignore>,
+    /// `endpoint.auth`, replacing the client's.
+    pub auth: Option<Auth>,
     pub primary_key: Vec<String>,
     pub write_disposition: WriteDisposition,
     pub fields: Vec<Field>,

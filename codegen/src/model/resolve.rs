@@ -10,8 +10,12 @@ use crate::spec::{Document, Path};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const AUTH_TYPES: &[&str] = &["bearer", "api_key", "http_basic"];
-const AUTH_TYPES_LATER: &[&str] = &["oauth2_client_credentials"];
+const AUTH_TYPES: &[&str] = &[
+    "bearer",
+    "api_key",
+    "http_basic",
+    "oauth2_client_credentials",
+];
 const DISPOSITIONS: &[&str] = &["append", "replace", "merge", "skip"];
 /// Fields of the generated `Config` that a secret may not take.
 const CONFIG_FIELDS: &[&str] = &["base_url", "retry", "timeout", "connect_timeout"];
@@ -25,6 +29,7 @@ pub fn resolve(
 ) -> Result<Connector, Vec<Problem>> {
     let mut r = Resolver {
         document,
+        connector_name: String::new(),
         checked,
         problems: Vec::new(),
     };
@@ -38,6 +43,8 @@ pub fn resolve(
 
 struct Resolver<'a> {
     document: &'a Document,
+    /// For secrets' environment variable names in hints.
+    connector_name: String,
     checked: &'a Value,
     problems: Vec<Problem>,
 }
@@ -80,6 +87,7 @@ impl Resolver<'_> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let name = spec.name.clone().unwrap_or(stem);
+        self.connector_name = name.clone();
         if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
             self.problem(
                 Problem::new(
@@ -167,13 +175,21 @@ impl Resolver<'_> {
                 at.key("type"),
             ),
         };
-        if !self.known_kind("auth type", kind, kind_at, AUTH_TYPES, AUTH_TYPES_LATER) {
+        if !self.known_kind("auth type", kind, kind_at, AUTH_TYPES, &[]) {
             return Auth::None;
         }
         let allowed: &[&str] = match kind {
             "bearer" => &["type", "token"],
             "api_key" => &["type", "name", "api_key", "location"],
-            _ => &["type", "username", "password"],
+            "http_basic" => &["type", "username", "password"],
+            _ => &[
+                "type",
+                "access_token_url",
+                "client_id",
+                "client_secret",
+                "access_token_request_data",
+                "default_token_expiration",
+            ],
         };
         let present = [
             ("name", spec.name.is_some()),
@@ -214,23 +230,14 @@ impl Resolver<'_> {
                 let location = match spec.location.as_deref() {
                     None | Some("header") => ApiKeyLocation::Header,
                     Some("query") | Some("param") => ApiKeyLocation::Query,
-                    Some("cookie") => {
-                        self.problem(
-                            Problem::new(
-                                at.key("location"),
-                                "api_key in a cookie is not supported by connectorgen yet",
-                            )
-                            .hint("use `header` or `query`"),
-                        );
-                        ApiKeyLocation::Header
-                    }
+                    Some("cookie") => ApiKeyLocation::Cookie,
                     Some(other) => {
                         self.problem(
                             Problem::new(
                                 at.key("location"),
                                 format!("unknown api_key location `{other}`"),
                             )
-                            .hint(suggest(other, &["header", "query", "param"])),
+                            .hint(suggest(other, &["header", "query", "param", "cookie"])),
                         );
                         ApiKeyLocation::Header
                     }
@@ -244,20 +251,68 @@ impl Resolver<'_> {
                     key: self.secret(spec.api_key.as_ref(), "api_key", at, connector),
                 }
             }
-            _ => {
-                let username = match &spec.username {
-                    Some(StringOr::String(user)) if secret_reference(user).is_none() => {
-                        Credential::Literal(user.clone())
+            "oauth2_client_credentials" => {
+                let access_token_url = match &spec.access_token_url {
+                    Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                        url.clone()
                     }
-                    other => {
-                        Credential::Secret(self.secret(other.as_ref(), "username", at, connector))
+                    Some(url) => {
+                        self.problem(Problem::new(
+                            at.key("access_token_url"),
+                            format!("access_token_url `{url}` is not an http(s) URL"),
+                        ));
+                        url.clone()
+                    }
+                    None => {
+                        self.problem(
+                            Problem::new(at.clone(), "missing key `access_token_url`")
+                                .hint("add the URL of the token endpoint, e.g. `access_token_url: https://auth.example.com/oauth/token`"),
+                        );
+                        String::new()
                     }
                 };
+                let client_id =
+                    self.credential(spec.client_id.as_ref(), "client_id", at, connector);
+                let request_data = self.params(
+                    spec.access_token_request_data.as_ref(),
+                    &at.key("access_token_request_data"),
+                );
+                Auth::OAuth2 {
+                    access_token_url,
+                    client_id,
+                    client_secret: self.secret(
+                        spec.client_secret.as_ref(),
+                        "client_secret",
+                        at,
+                        connector,
+                    ),
+                    request_data,
+                    default_expiration: spec.default_token_expiration.unwrap_or(3600),
+                }
+            }
+            _ => {
+                let username = self.credential(spec.username.as_ref(), "username", at, connector);
                 Auth::HttpBasic {
                     username,
                     password: self.secret(spec.password.as_ref(), "password", at, connector),
                 }
             }
+        }
+    }
+
+    /// A value that may be written in the spec (a plain name) or be a secret.
+    fn credential(
+        &mut self,
+        value: Option<&StringOr<raw::SecretRef>>,
+        field: &str,
+        at: &Path,
+        connector: &str,
+    ) -> Credential {
+        match value {
+            Some(StringOr::String(text)) if secret_reference(text).is_none() => {
+                Credential::Literal(text.clone())
+            }
+            other => Credential::Secret(self.secret(other, field, at, connector)),
         }
     }
 
@@ -483,6 +538,11 @@ impl Resolver<'_> {
             (None, Some((paginator, at))) => self.paginator(paginator, at),
             (None, None) => Paginator::Auto,
         };
+        let connector_name = self.connector_name.clone();
+        let auth = endpoint.auth.as_ref().map(|auth| {
+            let at = origin.at(&ep.key("auth"));
+            self.auth(auth, &at, &connector_name)
+        });
         let ignore = self.response_actions(
             endpoint.response_actions.as_deref(),
             &origin.at(&ep.key("response_actions")),
@@ -533,6 +593,7 @@ impl Resolver<'_> {
             data_selector,
             paginator,
             ignore,
+            auth,
             primary_key,
             write_disposition,
             fields,

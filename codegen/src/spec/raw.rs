@@ -58,6 +58,8 @@ pub struct EndpointSpec {
     pub data_selector: Option<String>,
     pub paginator: Option<StringOr<PaginatorSpec>>,
     pub response_actions: Option<Vec<ResponseActionSpec>>,
+    /// Replaces the client's auth for this endpoint.
+    pub auth: Option<StringOr<AuthSpec>>,
 }
 
 /// One entry of `response_actions`.

@@ -61,8 +61,9 @@ impl Config {
         config.auth = ::connectorgen_runtime::Auth::ApiKey {
             name: ::std::string::String::from("api_key"),
             location: ::connectorgen_runtime::ApiKeyLocation::Query,
-            key: api_key,
+            key: api_key.clone(),
         };
+        config.endpoint_auth = ::std::vec![];
         config.headers = ::std::vec![];
         config.retry = retry;
         config.timeout = timeout;
