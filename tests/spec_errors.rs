@@ -83,7 +83,7 @@ resources:
 DIR/x.yml:1:1: error: missing key `base_url` (at `client`)
   hint: add `base_url: https://...` to `client`
 DIR/x.yml:2:10: error: unknown auth type `oauth3` (at `client.auth.type`)
-  hint: expected one of: bearer, api_key, http_basic
+  hint: expected one of: bearer, api_key, http_basic, oauth2_client_credentials
 DIR/x.yml:5:28: error: unknown paginator `ofset` (at `resources[0].endpoint.paginator.type`)
   hint: did you mean `offset`?
 3 errors"
