@@ -885,3 +885,23 @@ async fn bare_auth_types_take_secrets() {
     let records: Vec<_> = client.bearer_endpoint().try_collect().await.unwrap();
     assert_eq!(records.len(), 1);
 }
+
+/// dlt: records that are not objects are stored in a column named `value`; a spec can
+/// type that column.
+#[tokio::test]
+async fn scalar_records_become_a_value_column() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ok(json!({"tags": ["red", "green"]})))
+        .mount(&server)
+        .await;
+    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
+    config.base_url = format!("{}/v1", server.uri());
+    let client = Client::new(config).unwrap();
+    let tags: Vec<buildrs_example::parity::ScalarRecords> =
+        client.scalar_records().try_collect().await.unwrap();
+    assert_eq!(
+        tags.iter().map(|t| t.value.as_str()).collect::<Vec<_>>(),
+        ["red", "green"]
+    );
+}

@@ -456,6 +456,12 @@ impl Walk {
         self.number += 1;
         let mut records = Vec::with_capacity(values.len());
         for (index, value) in values.into_iter().enumerate() {
+            // dlt stores a record that is not an object (a string, a number) in a
+            // column named `value`.
+            let value = match value {
+                object @ serde_json::Value::Object(_) => object,
+                scalar => serde_json::json!({ "value": scalar }),
+            };
             let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
                 resource,
                 url: masked.clone(),
