@@ -140,11 +140,15 @@ async fn paginator_params_replace_endpoint_params_and_query_keys_follow_every_pa
         key: "zz-top".into(),
     };
     let client = Client::new(config(format!("{}/base/..//", server.uri()), auth)).unwrap();
-    let records: Vec<i64> = client.records::<i64>(&PAGED).try_collect().await.unwrap();
+    let records: Vec<Value> = client.records::<Value>(&PAGED).try_collect().await.unwrap();
     assert_eq!(
         records,
-        vec![1, 2, 3],
-        "a short page does not stop; the empty one does"
+        vec![
+            json!({"value": 1}),
+            json!({"value": 2}),
+            json!({"value": 3})
+        ],
+        "a short page does not stop; the empty one does; scalars become `value`"
     );
     let queries: Vec<String> = server
         .received_requests()
