@@ -428,7 +428,7 @@ fn the_checked_in_crates_are_fresh() {
         );
         count += 1;
     }
-    assert_eq!(count, 2);
+    assert_eq!(count, 7);
 }
 
 #[test]

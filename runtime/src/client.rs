@@ -434,22 +434,24 @@ impl Walk {
                 None => Selector::detect(&doc),
             });
         }
-        let values = self
+        let selector = self
             .selector
             .as_ref()
-            .map(|s| s.take_records(&mut doc))
-            .unwrap_or_default();
+            .unwrap_or_else(|| unreachable!("set above"));
+        // The paginator sees the whole response (its cursor may sit among the records,
+        // as Stripe's `data[-1].id` does); then the records are moved out of it.
         let seen = Seen {
             url: &request.url,
             headers: &headers,
             doc: &doc,
-            records: values.len(),
+            records: selector.count(&doc),
         };
         let more = state.advance(&seen).map_err(|message| Error::Pagination {
             resource,
             url: masked.clone(),
             message,
         })?;
+        let values = selector.take_records(&mut doc);
         if more {
             self.next = Some((state, request));
         }

@@ -88,6 +88,21 @@ impl Selector {
         }
     }
 
+    /// How many records [`take_records`](Self::take_records) would give, without taking
+    /// them (paginators look at the whole response first).
+    pub fn count(&self, doc: &Value) -> usize {
+        let found = self.find(doc);
+        match found.as_slice() {
+            [] => 0,
+            [one] => match one {
+                Value::Null => 0,
+                Value::Array(items) => items.len(),
+                _ => 1,
+            },
+            several => several.len(),
+        }
+    }
+
     /// Takes the records out of a response, with dlt's unwrapping: one match that is a
     /// list gives its items; one null match gives none; one other value is one record;
     /// several matches are one record each; no match gives none.
@@ -177,6 +192,25 @@ mod tests {
             vec![json!({"a": 1}), json!({"a": 2})]
         );
         assert_eq!(take("$.a.b", json!({"a": {"b": [3]}})), vec![json!(3)]);
+    }
+
+    #[test]
+    fn counting_agrees_with_taking() {
+        for (path, doc) in [
+            ("data", json!({"data": [1, 2, 3]})),
+            ("data", json!({"data": null})),
+            ("data", json!({"data": {"a": 1}})),
+            ("$", json!([1, 2])),
+            ("data[*].x", json!({"data": [{"x": 1}, {"x": 2}]})),
+            ("missing", json!({})),
+        ] {
+            let selector = Selector::parse(path).unwrap();
+            assert_eq!(
+                selector.count(&doc),
+                selector.take_records(&mut doc.clone()).len(),
+                "{path}"
+            );
+        }
     }
 
     #[test]

@@ -121,14 +121,49 @@ fn config(connector: &Connector) -> TokenStream {
     let headers = connector.headers.iter().map(|(name, value)| {
         quote! { (::std::string::String::from(#name), ::std::string::String::from(#value)) }
     });
-    let client_auth = auth(&connector.auth);
+    let client_auth = auth(&connector.auth, true);
     let endpoint_auths = connector.resources.iter().filter_map(|resource| {
         let name = &resource.name;
-        let auth = auth(resource.auth.as_ref()?);
+        let auth = auth(resource.auth.as_ref()?, false);
         Some(quote! { (#name, #auth) })
     });
     let retry = retry(connector);
+    // The client's OAuth2 token endpoint is a setting too: staging and production
+    // often have different ones.
+    let token_url = match &connector.auth {
+        Auth::OAuth2 {
+            access_token_url, ..
+        } => Some((access_token_url, connector.env_var("access_token_url"))),
+        _ => None,
+    };
+    let token_url_field = token_url.as_ref().map(|_| {
+        quote! {
+            /// The OAuth2 token endpoint; default [`Config::ACCESS_TOKEN_URL`].
+            pub access_token_url: ::std::string::String,
+        }
+    });
+    let token_url_const = token_url.as_ref().map(|(url, _)| {
+        quote! {
+            /// The OAuth2 token endpoint written in the spec.
+            pub const ACCESS_TOKEN_URL: &'static str = #url;
+        }
+    });
+    let token_url_new = token_url.as_ref().map(|_| {
+        quote! { access_token_url: ::std::string::String::from(Self::ACCESS_TOKEN_URL), }
+    });
+    let token_url_env = token_url.as_ref().map(|(_, var)| {
+        quote! {
+            access_token_url: ::connectorgen_runtime::env::optional(#var)
+                .unwrap_or_else(|| ::std::string::String::from(Self::ACCESS_TOKEN_URL)),
+        }
+    });
+    let token_url_binding = token_url.as_ref().map(|_| quote! { access_token_url, });
     let env_list = std::iter::once(format!("`{base_url_env}` (optional)"))
+        .chain(
+            token_url
+                .as_ref()
+                .map(|(_, var)| format!("`{var}` (optional)")),
+        )
         .chain(
             secrets
                 .iter()
@@ -157,6 +192,7 @@ fn config(connector: &Connector) -> TokenStream {
         pub struct Config {
             /// The API's base URL; default [`Config::BASE_URL`].
             pub base_url: ::std::string::String,
+            #token_url_field
             #(#secret_fields)*
             /// Which failures are retried and how long to wait; default from the spec.
             pub retry: ::connectorgen_runtime::RetryPolicy,
@@ -168,10 +204,13 @@ fn config(connector: &Connector) -> TokenStream {
             /// The base URL written in the spec.
             pub const BASE_URL: &'static str = #base_url;
 
+            #token_url_const
+
             /// Settings with the spec's defaults and the given secrets.
             pub fn new(#(#secret_params),*) -> Self {
                 Config {
                     base_url: ::std::string::String::from(Self::BASE_URL),
+                    #token_url_new
                     #(#secret_inits)*
                     retry: Self::default_retry(),
                     timeout: ::std::time::Duration::from_secs(60),
@@ -183,6 +222,7 @@ fn config(connector: &Connector) -> TokenStream {
                 ::std::result::Result::Ok(Config {
                     base_url: ::connectorgen_runtime::env::optional(#base_url_env)
                         .unwrap_or_else(|| ::std::string::String::from(Self::BASE_URL)),
+                    #token_url_env
                     #(#secret_env)*
                     retry: Self::default_retry(),
                     timeout: ::std::time::Duration::from_secs(60),
@@ -195,7 +235,7 @@ fn config(connector: &Connector) -> TokenStream {
             }
 
             fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-                let Config { base_url, #(#secret_names,)* retry, timeout } = self;
+                let Config { base_url, #token_url_binding #(#secret_names,)* retry, timeout } = self;
                 let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
                 config.auth = #client_auth;
                 config.endpoint_auth = ::std::vec![#(#endpoint_auths),*];
@@ -211,8 +251,9 @@ fn config(connector: &Connector) -> TokenStream {
 }
 
 /// Builds an auth from the secrets of `Config` (bound by name in `into_client_config`;
-/// cloned, since a secret may serve the client and an endpoint).
-fn auth(auth: &Auth) -> TokenStream {
+/// cloned, since a secret may serve the client and an endpoint). The client's OAuth2
+/// token URL comes from `Config` too (`token_url_from_config`).
+fn auth(auth: &Auth, token_url_from_config: bool) -> TokenStream {
     let secret = |name: &str| {
         let name = ident(name);
         quote! { #name.clone() }
@@ -271,6 +312,11 @@ fn auth(auth: &Auth) -> TokenStream {
                 quote! { (::std::string::String::from(#k), ::std::string::String::from(#v)) }
             });
             let expiration = Literal::u64_unsuffixed(*default_expiration);
+            let access_token_url = if token_url_from_config {
+                quote! { access_token_url }
+            } else {
+                quote! { #access_token_url }
+            };
             quote! {
                 ::connectorgen_runtime::Auth::oauth2(
                     #access_token_url,

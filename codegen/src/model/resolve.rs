@@ -18,7 +18,13 @@ const AUTH_TYPES: &[&str] = &[
 ];
 const DISPOSITIONS: &[&str] = &["append", "replace", "merge", "skip"];
 /// Fields of the generated `Config` that a secret may not take.
-const CONFIG_FIELDS: &[&str] = &["base_url", "retry", "timeout", "connect_timeout"];
+const CONFIG_FIELDS: &[&str] = &[
+    "base_url",
+    "retry",
+    "timeout",
+    "connect_timeout",
+    "access_token_url",
+];
 
 /// Resolves a type-checked spec into a connector. `checked` is the document's value
 /// tree without the values that failed to type-check.
