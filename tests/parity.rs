@@ -33,6 +33,13 @@ fn describe(request: &Request) -> String {
     text
 }
 
+/// The parity client, pointed at a local server.
+fn client(server: &MockServer) -> Client {
+    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
+    config.base_url = format!("{}/v1", server.uri());
+    Client::new(config).unwrap()
+}
+
 /// Serves `respond`, fetches one resource with `fetch`, returns the records (as JSON) or
 /// the error, and the requests the server received.
 async fn case<T, S>(
@@ -48,10 +55,7 @@ where
         .respond_with(respond)
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
-    config.base_url = format!("{}/v1", server.uri());
-    let client = Client::new(config).unwrap();
-    let records = fetch(&client)
+    let records = fetch(&client(&server))
         .map_ok(|record| serde_json::to_value(record).unwrap())
         .try_collect::<Vec<Value>>()
         .await;
@@ -712,9 +716,7 @@ async fn endpoint_headers_win_over_client_headers() {
         .respond_with(ok(json!([{"id": 1}])))
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
-    config.base_url = format!("{}/v1", server.uri());
-    let client = Client::new(config).unwrap();
+    let client = client(&server);
     let records: Vec<_> = client.endpoint_headers().try_collect().await.unwrap();
     assert_eq!(records.len(), 1);
 }
@@ -859,9 +861,7 @@ async fn endpoint_auth_replaces_the_client_auth_and_cookies_work() {
         .respond_with(ok(json!([{"id": 1}])))
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
-    config.base_url = format!("{}/v1", server.uri());
-    let client = Client::new(config).unwrap();
+    let client = client(&server);
     let records: Vec<_> = client.cookie_auth().try_collect().await.unwrap();
     assert_eq!(records.len(), 1);
     let requests = server.received_requests().await.unwrap();
@@ -879,9 +879,7 @@ async fn bare_auth_types_take_secrets() {
         .respond_with(ok(json!([{"id": 1}])))
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
-    config.base_url = format!("{}/v1", server.uri());
-    let client = Client::new(config).unwrap();
+    let client = client(&server);
     let records: Vec<_> = client.bearer_endpoint().try_collect().await.unwrap();
     assert_eq!(records.len(), 1);
 }
@@ -895,9 +893,7 @@ async fn scalar_records_become_a_value_column() {
         .respond_with(ok(json!({"tags": ["red", "green"]})))
         .mount(&server)
         .await;
-    let mut config = buildrs_example::parity::Config::new("k3y", "sess-1", "tok-1");
-    config.base_url = format!("{}/v1", server.uri());
-    let client = Client::new(config).unwrap();
+    let client = client(&server);
     let tags: Vec<buildrs_example::parity::ScalarRecords> =
         client.scalar_records().try_collect().await.unwrap();
     assert_eq!(
