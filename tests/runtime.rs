@@ -402,3 +402,24 @@ mod oauth2 {
         assert!(!format!("{error:?}{client:?}").contains("very-secret"));
     }
 }
+
+#[tokio::test]
+async fn an_absolute_path_ignores_the_base_url() {
+    let server = one_page_server().await;
+    // Generated code declares endpoints as statics; a test can leak one.
+    let endpoint: &'static Endpoint = Box::leak(Box::new(Endpoint {
+        path: Box::leak(format!("{}/items", server.uri()).into_boxed_str()),
+        ..ITEMS
+    }));
+    let client = Client::new(config("http://127.0.0.1:9/unused".into(), Auth::None)).unwrap();
+    let records: Vec<Value> = client
+        .records::<Value>(endpoint)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(records, vec![json!({"a": 1})]);
+    assert_eq!(
+        server.received_requests().await.unwrap()[0].url.path(),
+        "/items"
+    );
+}
