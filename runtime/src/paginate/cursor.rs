@@ -48,7 +48,10 @@ impl CursorState {
     pub(crate) fn body(config: &CursorPaginator) -> Result<Self, String> {
         Ok(CursorState {
             source: Source::Body {
-                path: selector(Some(config.cursor_path))?.unwrap_or_else(|| unreachable!()),
+                path: (
+                    config.cursor_path.to_owned(),
+                    Selector::parse(config.cursor_path)?,
+                ),
                 has_more: selector(config.has_more_path)?,
                 stop_after_empty_page: config.stop_after_empty_page,
             },

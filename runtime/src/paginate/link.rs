@@ -1,6 +1,6 @@
 //! `json_link` and `header_link`: the API names the next page's URL.
 
-use super::{find, selector, Prepared, Seen};
+use super::{find, Prepared, Seen};
 use crate::select::Selector;
 use url::Url;
 
@@ -34,11 +34,7 @@ pub(crate) struct LinkState {
 
 impl LinkState {
     pub(crate) fn json(config: &JsonLinkPaginator) -> Result<Self, String> {
-        let path = selector(Some(config.next_url_path))?.unwrap_or_else(|| unreachable!());
-        Ok(LinkState {
-            source: Source::Body(path),
-            next: None,
-        })
+        Self::detected_json(config.next_url_path.to_owned())
     }
 
     pub(crate) fn header(config: &HeaderLinkPaginator) -> Self {
@@ -48,7 +44,7 @@ impl LinkState {
         }
     }
 
-    /// A json_link state detected at `path` of a first response.
+    /// A json_link state reading the next URL at `path` (configured or detected).
     pub(crate) fn detected_json(path: String) -> Result<Self, String> {
         let selector = Selector::parse(&path)?;
         Ok(LinkState {
