@@ -21,6 +21,8 @@ static ITEMS: Endpoint = Endpoint {
     data_selector: Some("results"),
     paginator: Paginator::SinglePage,
     response_actions: &[],
+    parent: None,
+    include_from_parent: &[],
 };
 
 fn config(base_url: String, auth: Auth) -> ClientConfig {
@@ -126,6 +128,8 @@ async fn paginator_params_replace_endpoint_params_and_query_keys_follow_every_pa
             has_more_path: None,
         }),
         response_actions: &[],
+        parent: None,
+        include_from_parent: &[],
     };
     let server = MockServer::start().await;
     for (offset, body) in [("0", json!([1, 2])), ("2", json!([3])), ("4", json!([]))] {
@@ -247,6 +251,8 @@ async fn missing_total_is_an_error_naming_the_resource() {
             has_more_path: None,
         }),
         response_actions: &[],
+        parent: None,
+        include_from_parent: &[],
     };
     let server = one_page_server().await;
     let client = Client::new(config(server.uri(), Auth::None)).unwrap();

@@ -354,3 +354,50 @@ DIR/r.yaml:12:11: error: a response action needs `status_code`, `content` or bot
 3 errors"
     );
 }
+
+#[test]
+fn parent_child_mistakes_are_located_errors() {
+    let text = format!(
+        "{GOOD_CLIENT}resources:
+  - name: events
+    include_from_parent: [id]
+  - name: tickets
+    endpoint:
+      path: \"evnts/{{resources.evnts.id}}/tickets\"
+  - name: seats
+    endpoint:
+      path: \"events/{{resources.events.id}}/seats\"
+      params: {{venue: \"{{resources.venues.id}}\", hall: \"{{resources.events}}\"}}
+  - name: a
+    endpoint: {{path: \"b/{{resources.b.id}}\"}}
+  - name: b
+    endpoint: {{path: \"a/{{resources.a.id}}\"}}
+  - name: orders
+    endpoint:
+      path: \"orders/{{order}}\"
+      params:
+        event: {{type: resolve, resource: events, field: id}}
+"
+    );
+    assert_eq!(
+        errors("pc.yaml", &text),
+        "\
+DIR/pc.yaml:6:5: error: `include_from_parent` on a resource without a parent (at `resources[0].include_from_parent`)
+  hint: use `{resources.<parent>.<field>}` in the endpoint to make it a child
+DIR/pc.yaml:9:7: error: resource `tickets` names an unknown parent `evnts` (at `resources[1].endpoint.path`)
+  hint: did you mean `events`?
+DIR/pc.yaml:13:16: error: resource `seats` has two parents, `events` and `venues` (at `resources[2].endpoint.params.venue`)
+  hint: a resource takes its placeholders from one parent, as in dlt
+DIR/pc.yaml:13:48: error: placeholder `{resources.events}` names no field (at `resources[2].endpoint.params.hall`)
+  hint: write `{resources.<parent>.<field>}`
+DIR/pc.yaml:15:16: error: resources `a` -> `b` form a cycle of parents (at `resources[3].endpoint.path`)
+  hint: a parent cannot depend on its own children
+DIR/pc.yaml:17:16: error: resources `b` -> `a` form a cycle of parents (at `resources[4].endpoint.path`)
+  hint: a parent cannot depend on its own children
+DIR/pc.yaml:20:7: error: `{order}` in the path is not bound (at `resources[5].endpoint.path`)
+  hint: add `order` to the endpoint's `params`, or use `{resources.<parent>.<field>}`
+DIR/pc.yaml:22:9: error: resolve param `event` is not used in the path (at `resources[5].endpoint.params.event`)
+  hint: add `{event}` to the endpoint's path
+8 errors"
+    );
+}

@@ -2,8 +2,9 @@ use crate::error::seconds;
 use crate::mask::Masker;
 use crate::paginate::{Prepared, Seen, State};
 use crate::select::Selector;
+use crate::template::Parent;
 use crate::{Auth, Endpoint, Error, Result, RetryPolicy};
-use futures_util::{stream, Stream, TryStreamExt};
+use futures_util::{stream, Stream, StreamExt, TryStreamExt};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -41,6 +42,25 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How a child resource is fetched for many parents (see [`Client::fan_out`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FanOut {
+    /// Children fetched at once.
+    pub concurrency: usize,
+    /// Keep the parents' order (children then go one at a time).
+    pub ordered: bool,
+}
+
+impl Default for FanOut {
+    /// Four children at once, in arrival order.
+    fn default() -> Self {
+        FanOut {
+            concurrency: 4,
+            ordered: false,
         }
     }
 }
@@ -150,9 +170,89 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
+        self.walk(endpoint, None)
+    }
+
+    /// Every record of a child resource for one parent record.
+    pub fn child_records<P, T>(
+        &self,
+        endpoint: &'static Endpoint,
+        parent: &P,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        P: serde::Serialize + ?Sized,
+        T: DeserializeOwned + Send + 'static,
+    {
+        self.child_pages(endpoint, parent)
+            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+            .try_flatten()
+    }
+
+    /// Every page of a child resource for one parent record.
+    pub fn child_pages<P, T>(
+        &self,
+        endpoint: &'static Endpoint,
+        parent: &P,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    where
+        P: serde::Serialize + ?Sized,
+        T: DeserializeOwned + Send + 'static,
+    {
+        match serde_json::to_value(parent) {
+            Ok(parent) => self.walk(endpoint, Some(parent)).left_stream(),
+            Err(e) => {
+                let error = Error::Config(format!(
+                    "resource `{}`: a parent record cannot be read: {e}",
+                    endpoint.resource
+                ));
+                stream::once(async move { Err(error) }).right_stream()
+            }
+        }
+    }
+
+    /// Every record of a child resource for every parent record of `parents`.
+    ///
+    /// Up to `options.concurrency` children are fetched at once, each one page at a
+    /// time, so at most that many pages are held; records then come in the order
+    /// their pages arrive. With `options.ordered`, children are fetched one after the
+    /// other and records keep the parents' order.
+    pub fn fan_out<P, T, S>(
+        &self,
+        parents: S,
+        endpoint: &'static Endpoint,
+        options: FanOut,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        P: serde::Serialize,
+        S: Stream<Item = Result<P>> + Send + 'static,
+        T: DeserializeOwned + Send + 'static,
+    {
+        let client = self.clone();
+        let children = parents.map(move |parent| match parent {
+            Ok(parent) => client.child_records::<P, T>(endpoint, &parent).boxed(),
+            Err(error) => stream::once(async move { Err(error) }).boxed(),
+        });
+        if options.ordered || options.concurrency <= 1 {
+            children.flatten().left_stream()
+        } else {
+            children
+                .flatten_unordered(options.concurrency)
+                .right_stream()
+        }
+    }
+
+    fn walk<T>(
+        &self,
+        endpoint: &'static Endpoint,
+        parent: Option<serde_json::Value>,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
         let walk = Walk {
             client: self.clone(),
             endpoint,
+            parent,
             next: None,
             selector: None,
             number: 0,
@@ -166,18 +266,25 @@ impl Client {
         })
     }
 
-    /// The first request of an endpoint: URL with the endpoint's params, JSON body.
-    fn first_request(&self, endpoint: &Endpoint) -> Result<Prepared> {
-        let joined =
-            if endpoint.path.starts_with("http://") || endpoint.path.starts_with("https://") {
-                endpoint.path.to_owned()
-            } else {
-                format!(
-                    "{}/{}",
-                    self.inner.base_url.trim_end_matches('/'),
-                    endpoint.path.trim_start_matches('/')
-                )
-            };
+    /// The first request of an endpoint: URL with the endpoint's params, headers, JSON
+    /// body; for a child resource, with the parent record's values filled in.
+    fn first_request(&self, endpoint: &Endpoint, parent: Option<&Parent>) -> Result<Prepared> {
+        let render = |text: &str| -> Result<String> {
+            match parent {
+                Some(parent) => parent.render(text),
+                None => Ok(text.to_owned()),
+            }
+        };
+        let path = render(endpoint.path)?;
+        let joined = if path.starts_with("http://") || path.starts_with("https://") {
+            path
+        } else {
+            format!(
+                "{}/{}",
+                self.inner.base_url.trim_end_matches('/'),
+                path.trim_start_matches('/')
+            )
+        };
         let mut url = Url::parse(&joined).map_err(|e| {
             Error::Config(format!(
                 "resource `{}`: `{joined}` is not a URL: {e}",
@@ -185,8 +292,18 @@ impl Client {
             ))
         })?;
         if !endpoint.params.is_empty() {
-            url.query_pairs_mut().extend_pairs(endpoint.params);
+            let params = endpoint
+                .params
+                .iter()
+                .map(|(k, v)| Ok((*k, render(v)?)))
+                .collect::<Result<Vec<_>>>()?;
+            url.query_pairs_mut().extend_pairs(params);
         }
+        let headers = endpoint
+            .headers
+            .iter()
+            .map(|(k, v)| Ok((k.to_string(), render(v)?)))
+            .collect::<Result<Vec<_>>>()?;
         let json = endpoint
             .json
             .map(serde_json::from_str)
@@ -197,7 +314,11 @@ impl Client {
                     endpoint.resource
                 ))
             })?;
-        Ok(Prepared { url, json })
+        let json = match (json, parent) {
+            (Some(json), Some(parent)) => Some(parent.render_json(&json)?),
+            (json, _) => json,
+        };
+        Ok(Prepared { url, json, headers })
     }
 
     /// The URL as sent: with the query api key, on every request (next links included).
@@ -216,13 +337,14 @@ impl Client {
         endpoint: &Endpoint,
         url: &Url,
         json: Option<&serde_json::Value>,
+        extra_headers: &[(String, String)],
     ) -> Result<Option<(HeaderMap, Vec<u8>)>> {
         let inner = &*self.inner;
         let method = endpoint.method.as_str();
         let masked = || inner.masker.url(url);
         let max_attempts = inner.retry.max_retries.saturating_add(1);
         let mut headers = inner.headers.clone();
-        headers.extend(header_map(endpoint.headers)?);
+        headers.extend(header_map(extra_headers)?);
         let mut attempt = 0;
         let mut refreshed = false;
         loop {
@@ -387,6 +509,8 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
 struct Walk {
     client: Client,
     endpoint: &'static Endpoint,
+    /// For a child resource: the parent record it is fetched for.
+    parent: Option<serde_json::Value>,
     /// The next request; `None` once the last page has been fetched.
     next: Option<(State, Prepared)>,
     selector: Option<Selector>,
@@ -395,13 +519,38 @@ struct Walk {
 }
 
 impl Walk {
+    /// Copies `include_from_parent` fields into a child record as `_<parent>_<field>`.
+    fn include_from_parent(&self, record: &mut serde_json::Value) -> Result<()> {
+        let (Some(parent), Some(name)) = (&self.parent, self.endpoint.parent) else {
+            return Ok(());
+        };
+        let parent = Parent {
+            child: self.endpoint.resource,
+            name,
+            record: parent,
+        };
+        for field in self.endpoint.include_from_parent {
+            let value = parent.field(field)?.clone();
+            if let serde_json::Value::Object(map) = record {
+                map.insert(format!("_{name}_{field}"), value);
+            }
+        }
+        Ok(())
+    }
+
     async fn next_page<T: DeserializeOwned>(&mut self) -> Result<Option<Page<T>>> {
         let resource = self.endpoint.resource;
         if !self.started {
             self.started = true;
             let state = State::start(&self.endpoint.paginator)
                 .map_err(|message| Error::Config(format!("resource `{resource}`: {message}")))?;
-            self.next = Some((state, self.client.first_request(self.endpoint)?));
+            let parent = self.parent.as_ref().map(|record| Parent {
+                child: resource,
+                name: self.endpoint.parent.unwrap_or_default(),
+                record,
+            });
+            let first = self.client.first_request(self.endpoint, parent.as_ref())?;
+            self.next = Some((state, first));
         }
         let Some((mut state, mut request)) = self.next.take() else {
             return Ok(None);
@@ -412,7 +561,7 @@ impl Walk {
         // A response action that ignores the response ends this resource's pagination.
         let Some((headers, body)) = self
             .client
-            .send(self.endpoint, &url, request.json.as_ref())
+            .send(self.endpoint, &url, request.json.as_ref(), &request.headers)
             .await?
         else {
             return Ok(None);
@@ -460,10 +609,11 @@ impl Walk {
         for (index, value) in values.into_iter().enumerate() {
             // dlt stores a record that is not an object (a string, a number) in a
             // column named `value`.
-            let value = match value {
+            let mut value = match value {
                 object @ serde_json::Value::Object(_) => object,
                 scalar => serde_json::json!({ "value": scalar }),
             };
+            self.include_from_parent(&mut value)?;
             let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
                 resource,
                 url: masked.clone(),

@@ -40,6 +40,11 @@ pub struct Endpoint {
     pub paginator: Paginator,
     /// Checked on the final response (after retries), before the default handling.
     pub response_actions: &'static [ResponseAction],
+    /// For a child resource: its parent's name. Its path, params, headers and JSON body
+    /// then hold `{resources.<parent>.<field>}` placeholders.
+    pub parent: Option<&'static str>,
+    /// Parent fields copied into each child record as `_<parent>_<field>`.
+    pub include_from_parent: &'static [&'static str],
 }
 
 impl Endpoint {

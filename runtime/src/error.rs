@@ -50,6 +50,15 @@ pub enum Error {
         url: String,
         message: String,
     },
+    /// A child resource's placeholder names a field its parent record does not have.
+    #[error(
+        "resource `{resource}`: field `{field}` is missing from a record of its parent `{parent}`"
+    )]
+    Parent {
+        resource: &'static str,
+        parent: &'static str,
+        field: String,
+    },
     /// A bad setting: a missing environment variable, an invalid base URL.
     #[error("{0}")]
     Config(String),

@@ -21,10 +21,11 @@ mod resource;
 pub mod retry;
 mod secret;
 pub mod select;
+mod template;
 pub mod types;
 
 pub use auth::{ApiKeyLocation, Auth};
-pub use client::{Client, ClientConfig, Page};
+pub use client::{Client, ClientConfig, FanOut, Page};
 pub use connector::{json_lines, Connector, JsonLines};
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};

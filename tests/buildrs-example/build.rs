@@ -1,7 +1,8 @@
 fn main() -> Result<(), connectorgen::Error> {
-    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs and OUT_DIR/parity.rs.
+    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs, OUT_DIR/parity.rs and OUT_DIR/children.rs.
     connectorgen::Builder::new("../../specs/events.json").generate()?;
     connectorgen::Builder::new("../specs/tricky_names.yaml").generate()?;
     connectorgen::Builder::new("../specs/parity.yaml").generate()?;
+    connectorgen::Builder::new("../specs/children.yaml").generate()?;
     Ok(())
 }

@@ -2,38 +2,22 @@
 //! `Connector` impl that the command-line program uses.
 
 use super::{doc, ident};
-use crate::model::{ApiKeyLocation, Auth, Connector, Credential};
+use crate::model::{ApiKeyLocation, Auth, Connector, Credential, ParentLink, Resource};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 pub fn client(connector: &Connector) -> TokenStream {
     let config = config(connector);
-    let fetchers = connector.resources.iter().map(|resource| {
-        let record = ident(&resource.type_name);
-        let endpoint = ident(&resource.static_name);
-        let records = ident(&resource.fn_name);
-        let pages = ident(&resource.pages_fn_name);
-        let records_doc = doc(&format!(
-            "Every record of `{}`, fetched page by page as the stream is read.",
-            resource.name
-        ));
-        let pages_doc = doc(&format!("Every page of `{}`.", resource.name));
-        quote! {
-            #records_doc
-            pub fn #records(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
-                Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
-            > + ::std::marker::Send + 'static {
-                self.inner.records(&#endpoint)
-            }
-
-            #pages_doc
-            pub fn #pages(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
-                Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
-            > + ::std::marker::Send + 'static {
-                self.inner.pages(&#endpoint)
-            }
-        }
-    });
+    let fetchers = connector
+        .resources
+        .iter()
+        .map(|resource| match &resource.parent {
+            None => fetch(resource),
+            Some(link) => fetch_child(connector, resource, link),
+        });
+    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let fan_out_field = has_children.then(|| quote! { fan_out: ::connectorgen_runtime::FanOut, });
+    let fan_out_init = has_children.then(|| quote! { fan_out: config.fan_out, });
     let name = &connector.name;
     let resource_names = connector.resources.iter().map(|r| &r.name);
     let json_arms = connector.resources.iter().map(|resource| {
@@ -49,12 +33,14 @@ pub fn client(connector: &Connector) -> TokenStream {
         #[derive(::std::clone::Clone, ::std::fmt::Debug)]
         pub struct Client {
             inner: ::connectorgen_runtime::Client,
+            #fan_out_field
         }
 
         impl Client {
             /// A client with the given settings.
             pub fn new(config: Config) -> Result<Self> {
                 ::std::result::Result::Ok(Client {
+                    #fan_out_init
                     inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
                 })
             }
@@ -87,6 +73,85 @@ pub fn client(connector: &Connector) -> TokenStream {
                     _ => ::std::option::Option::None,
                 }
             }
+        }
+    }
+}
+
+/// `records()` and `records_pages()` of a resource without a parent.
+fn fetch(resource: &Resource) -> TokenStream {
+    let record = ident(&resource.type_name);
+    let endpoint = ident(&resource.static_name);
+    let records = ident(&resource.fn_name);
+    let pages = ident(&resource.pages_fn_name);
+    let records_doc = doc(&format!(
+        "Every record of `{}`, fetched page by page as the stream is read.",
+        resource.name
+    ));
+    let pages_doc = doc(&format!("Every page of `{}`.", resource.name));
+    quote! {
+        #records_doc
+        pub fn #records(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
+            Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
+        > + ::std::marker::Send + 'static {
+            self.inner.records(&#endpoint)
+        }
+
+        #pages_doc
+        pub fn #pages(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
+            Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
+        > + ::std::marker::Send + 'static {
+            self.inner.pages(&#endpoint)
+        }
+    }
+}
+
+/// A child resource: all of it (fanned out over its parent), or for one parent record.
+fn fetch_child(connector: &Connector, resource: &Resource, link: &ParentLink) -> TokenStream {
+    let record = ident(&resource.type_name);
+    let endpoint = ident(&resource.static_name);
+    let records = ident(&resource.fn_name);
+    let records_of = ident(&link.of_fn_name);
+    let pages_of = ident(&link.pages_of_fn_name);
+    let parent = connector
+        .resources
+        .iter()
+        .find(|r| r.name == link.resource)
+        .expect("parents are resources: checked when the spec was resolved");
+    let parent_record = ident(&parent.type_name);
+    let parent_records = ident(&parent.fn_name);
+    let records_doc = doc(&format!(
+        "Every record of `{}`, for every record of `{}` ([`Config::fan_out`] says how many \
+         parents at once).",
+        resource.name, parent.name
+    ));
+    let of_doc = doc(&format!(
+        "The records of `{}` for one `{}` record.",
+        resource.name, parent.name
+    ));
+    let pages_of_doc = doc(&format!(
+        "The pages of `{}` for one `{}` record.",
+        resource.name, parent.name
+    ));
+    quote! {
+        #records_doc
+        pub fn #records(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
+            Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
+        > + ::std::marker::Send + 'static {
+            self.inner.fan_out(self.#parent_records(), &#endpoint, self.fan_out)
+        }
+
+        #of_doc
+        pub fn #records_of(&self, parent: &#parent_record) -> impl ::connectorgen_runtime::futures_util::Stream<
+            Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
+        > + ::std::marker::Send + 'static {
+            self.inner.child_records(&#endpoint, parent)
+        }
+
+        #pages_of_doc
+        pub fn #pages_of(&self, parent: &#parent_record) -> impl ::connectorgen_runtime::futures_util::Stream<
+            Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
+        > + ::std::marker::Send + 'static {
+            self.inner.child_pages(&#endpoint, parent)
         }
     }
 }
@@ -128,6 +193,16 @@ fn config(connector: &Connector) -> TokenStream {
         Some(quote! { (#name, #auth) })
     });
     let retry = retry(connector);
+    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let fan_out_config_field = has_children.then(|| {
+        quote! {
+            /// How child resources are fetched for many parents: how many at once, and
+            /// whether records keep their parents' order.
+            pub fan_out: ::connectorgen_runtime::FanOut,
+        }
+    });
+    let fan_out_config_init =
+        has_children.then(|| quote! { fan_out: ::connectorgen_runtime::FanOut::default(), });
     // The client's OAuth2 token endpoint is a setting too: staging and production
     // often have different ones.
     let token_url = match &connector.auth {
@@ -198,6 +273,7 @@ fn config(connector: &Connector) -> TokenStream {
             pub retry: ::connectorgen_runtime::RetryPolicy,
             /// Time allowed for one request, body included.
             pub timeout: ::std::time::Duration,
+            #fan_out_config_field
         }
 
         impl Config {
@@ -214,6 +290,7 @@ fn config(connector: &Connector) -> TokenStream {
                     #(#secret_inits)*
                     retry: Self::default_retry(),
                     timeout: ::std::time::Duration::from_secs(60),
+                    #fan_out_config_init
                 }
             }
 
@@ -226,6 +303,7 @@ fn config(connector: &Connector) -> TokenStream {
                     #(#secret_env)*
                     retry: Self::default_retry(),
                     timeout: ::std::time::Duration::from_secs(60),
+                    #fan_out_config_init
                 })
             }
 
@@ -235,7 +313,7 @@ fn config(connector: &Connector) -> TokenStream {
             }
 
             fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-                let Config { base_url, #token_url_binding #(#secret_names,)* retry, timeout } = self;
+                let Config { base_url, #token_url_binding #(#secret_names,)* retry, timeout, .. } = self;
                 let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
                 config.auth = #client_auth;
                 config.endpoint_auth = ::std::vec![#(#endpoint_auths),*];

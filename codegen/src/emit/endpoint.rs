@@ -20,6 +20,8 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
     let data = pairs(&resource.data);
     let data_selector = option_str(resource.data_selector.as_deref());
     let paginator = paginator(&resource.paginator);
+    let parent = option_str(resource.parent.as_ref().map(|p| p.resource.as_str()));
+    let include = resource.parent.iter().flat_map(|p| &p.include);
     let actions = resource.ignore.iter().map(|ignore| {
         let status_code = match ignore.status_code {
             Some(code) => {
@@ -50,6 +52,8 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
             data_selector: #data_selector,
             paginator: #paginator,
             response_actions: &[#(#actions),*],
+            parent: #parent,
+            include_from_parent: &[#(#include),*],
         };
     }
 }

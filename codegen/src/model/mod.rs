@@ -5,6 +5,7 @@ mod jsonpath;
 mod merge;
 mod paginator;
 mod resolve;
+mod template;
 mod types;
 
 pub use resolve::resolve;
@@ -175,6 +176,9 @@ pub struct Resource {
     pub ignore: Vec<Ignore>,
     /// `endpoint.auth`, replacing the client's.
     pub auth: Option<Auth>,
+    /// For a child resource: its parent. The path, params, headers and JSON body then
+    /// hold `{resources.<parent>.<field>}` placeholders for the runtime.
+    pub parent: Option<ParentLink>,
     pub primary_key: Vec<String>,
     pub write_disposition: WriteDisposition,
     pub fields: Vec<Field>,
@@ -205,6 +209,18 @@ pub struct Field {
     pub nullable: bool,
     pub primary_key: bool,
     pub description: Option<String>,
+}
+
+/// A child resource's parent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParentLink {
+    /// The parent resource's name.
+    pub resource: String,
+    /// `include_from_parent`: parent fields copied into each child record.
+    pub include: Vec<String>,
+    /// The fetch functions for one parent record: `tickets_of`, `tickets_pages_of`.
+    pub of_fn_name: String,
+    pub pages_of_fn_name: String,
 }
 
 /// A response action that ignores a response: by status, body substring, or both.

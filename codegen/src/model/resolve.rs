@@ -2,6 +2,7 @@
 //! choices checked, names sanitized. Every problem is collected, not just the first.
 
 use super::merge;
+use super::template;
 use super::*;
 use crate::diagnostics::{did_you_mean, suggest, Problem};
 use crate::sanitize;
@@ -35,6 +36,7 @@ pub fn resolve(
 ) -> Result<Connector, Vec<Problem>> {
     let mut r = Resolver {
         document,
+        parent_refs: Vec::new(),
         connector_name: String::new(),
         checked,
         problems: Vec::new(),
@@ -49,6 +51,8 @@ pub fn resolve(
 
 struct Resolver<'a> {
     document: &'a Document,
+    /// (child, parent, where the parent is named), checked once all resources are known.
+    parent_refs: Vec<(String, String, Path)>,
     /// For secrets' environment variable names in hints.
     connector_name: String,
     checked: &'a Value,
@@ -461,6 +465,7 @@ impl Resolver<'_> {
                 resources.push(resource);
             }
         }
+        self.link_parents(&mut resources);
         self.check_unique_names(&resources);
         resources
     }
@@ -499,14 +504,119 @@ impl Resolver<'_> {
                 Method::Get
             }
         };
-        let mut params = self.params(endpoint.params.as_ref(), &origin.at(&ep.key("params")));
-        let (path, single_entity) = match path_template(&written_path, &mut params) {
-            Ok(resolved) => resolved,
-            Err(problem) => {
-                self.problem(problem.under(origin.at(&ep.key("path"))));
-                (written_path.clone(), false)
+        let params_at = origin.at(&ep.key("params"));
+        let (plain_params, resolves) = self.resolve_params(endpoint.params.as_ref(), &params_at);
+        let mut params = self.params(Some(&plain_params), &params_at);
+        // A child resource: `{resources.<parent>.<field>}` anywhere, or resolve params.
+        let mut parents: Vec<(String, Path)> = resolves
+            .iter()
+            .map(|r| (r.parent.clone(), params_at.key(&r.param)))
+            .collect();
+        let texts = std::iter::once((written_path.clone(), origin.at(&ep.key("path"))))
+            .chain(params.iter().map(|(k, v)| (v.clone(), params_at.key(k))))
+            .chain(endpoint.headers.iter().flatten().filter_map(|(k, v)| {
+                Some((v.as_str()?.to_owned(), origin.at(&ep.key("headers")).key(k)))
+            }))
+            .chain(
+                json_strings(endpoint.json.as_ref())
+                    .into_iter()
+                    .map(|t| (t, origin.at(&ep.key("json")))),
+            );
+        for (text, at) in texts {
+            for hole in template::holes(&text) {
+                if let Some((parent, _)) = template::parent_field(&hole) {
+                    parents.push((parent.to_owned(), at.clone()));
+                } else if hole.starts_with("resources.") {
+                    self.problem(
+                        Problem::new(
+                            at.clone(),
+                            format!("placeholder `{{{hole}}}` names no field"),
+                        )
+                        .hint("write `{resources.<parent>.<field>}`"),
+                    );
+                } else if hole.starts_with("incremental.") {
+                    self.problem(
+                        Problem::new(
+                            at.clone(),
+                            format!("placeholder `{{{hole}}}` is not supported yet"),
+                        )
+                        .hint("incremental loading is not supported by connectorgen yet"),
+                    );
+                }
             }
-        };
+        }
+        let is_child = !parents.is_empty();
+        let parent = parents.first().map(|(name, at)| (name.clone(), at.clone()));
+        if let Some((first, _)) = &parent {
+            if let Some((other, at)) = parents.iter().find(|(name, _)| name != first) {
+                self.problem(
+                    Problem::new(
+                        at.clone(),
+                        format!("resource `{name}` has two parents, `{first}` and `{other}`"),
+                    )
+                    .hint("a resource takes its placeholders from one parent, as in dlt"),
+                );
+            }
+        }
+        let path_at = origin.at(&ep.key("path"));
+        let (path, single_entity) =
+            match render_path(&written_path, &mut params, &resolves, is_child) {
+                Ok(resolved) => resolved,
+                Err(problem) => {
+                    self.problem(problem.under(path_at.clone()));
+                    (written_path.clone(), false)
+                }
+            };
+        for resolve in resolves
+            .iter()
+            .filter(|r| !written_path.contains(&format!("{{{}}}", r.param)))
+        {
+            self.problem(
+                Problem::new(
+                    params_at.key(&resolve.param),
+                    format!("resolve param `{}` is not used in the path", resolve.param),
+                )
+                .hint(format!(
+                    "add `{{{}}}` to the endpoint's path",
+                    resolve.param
+                )),
+            );
+        }
+        if is_child {
+            for (k, v) in &params {
+                for hole in template::holes(v) {
+                    if template::parent_field(&hole).is_none()
+                        && !hole.starts_with("resources.")
+                        && !hole.starts_with("incremental.")
+                    {
+                        self.problem(
+                            Problem::new(params_at.key(k), format!("placeholder `{{{hole}}}` names nothing"))
+                                .hint("placeholders are `{resources.<parent>.<field>}`; write `{{` and `}}` for literal braces"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some((parent_name, at)) = &parent {
+            self.parent_refs
+                .push((name.clone(), parent_name.clone(), at.clone()));
+        }
+        let include = spec.include_from_parent.clone().unwrap_or_default();
+        if !include.is_empty() && parent.is_none() {
+            self.problem(
+                Problem::new(
+                    origin.at(&Path::root().key("include_from_parent")),
+                    "`include_from_parent` on a resource without a parent",
+                )
+                .hint("use `{resources.<parent>.<field>}` in the endpoint to make it a child"),
+            );
+        }
+        let parent = parent.map(|(resource, _)| ParentLink {
+            resource,
+            include,
+            of_fn_name: format!("{}_of", sanitize::snake(&name).trim_end_matches('_')),
+            pages_of_fn_name: format!("{}_of", sanitize::pages_fn(&name)),
+        });
         let headers = self.headers(endpoint.headers.as_ref(), &origin.at(&ep.key("headers")));
         let json = match (&endpoint.json, &endpoint.data) {
             (Some(_), Some(_)) => {
@@ -600,10 +710,143 @@ impl Resolver<'_> {
             paginator,
             ignore,
             auth,
+            parent,
             primary_key,
             write_disposition,
             fields,
         })
+    }
+
+    /// Takes dlt's legacy `{type: resolve, resource, field}` params out of `params`.
+    fn resolve_params(
+        &mut self,
+        params: Option<&serde_json::Map<String, Value>>,
+        at: &Path,
+    ) -> (serde_json::Map<String, Value>, Vec<Resolve>) {
+        let mut plain = serde_json::Map::new();
+        let mut resolves = Vec::new();
+        for (name, value) in params.into_iter().flatten() {
+            let kind = value.get("type").and_then(Value::as_str);
+            match kind {
+                Some("resolve") => {
+                    let text =
+                        |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+                    match (text("resource"), text("field")) {
+                        (Some(parent), Some(field)) => resolves.push(Resolve {
+                            param: name.clone(),
+                            parent,
+                            field,
+                        }),
+                        _ => self.problem(
+                            Problem::new(
+                                at.key(name),
+                                format!("resolve param `{name}` needs `resource` and `field`"),
+                            )
+                            .hint("write `{type: resolve, resource: <parent>, field: <field>}`"),
+                        ),
+                    }
+                }
+                Some("incremental") => self.problem(
+                    Problem::new(
+                        at.key(name),
+                        format!("incremental param `{name}` is not supported yet"),
+                    )
+                    .hint("incremental loading is not supported by connectorgen yet"),
+                ),
+                _ => {
+                    plain.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        (plain, resolves)
+    }
+
+    /// Parents that exist, no cycles, and the typed fields of `include_from_parent`.
+    fn link_parents(&mut self, resources: &mut [Resource]) {
+        let names: Vec<String> = resources.iter().map(|r| r.name.clone()).collect();
+        for (child, parent, at) in std::mem::take(&mut self.parent_refs) {
+            if !names.contains(&parent) {
+                self.problem(
+                    Problem::new(
+                        at.clone(),
+                        format!("resource `{child}` names an unknown parent `{parent}`"),
+                    )
+                    .hint(
+                        match did_you_mean(&parent, names.iter().map(String::as_str)) {
+                            Some(best) => format!("did you mean `{best}`?"),
+                            None => format!("resources: {}", names.join(", ")),
+                        },
+                    ),
+                );
+                continue;
+            }
+            // Follow the parents from `child`; meeting `child` again is a cycle.
+            let mut seen = vec![child.clone()];
+            let mut current = parent.clone();
+            loop {
+                if seen.contains(&current) {
+                    self.problem(
+                        Problem::new(
+                            at.clone(),
+                            format!(
+                                "resources {} form a cycle of parents",
+                                seen.iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(" -> ")
+                            ),
+                        )
+                        .hint("a parent cannot depend on its own children"),
+                    );
+                    break;
+                }
+                seen.push(current.clone());
+                match resources
+                    .iter()
+                    .find(|r| r.name == current)
+                    .and_then(|r| r.parent.as_ref())
+                {
+                    Some(next) => current = next.resource.clone(),
+                    None => break,
+                }
+            }
+        }
+        for index in 0..resources.len() {
+            let Some(link) = resources[index].parent.clone() else {
+                continue;
+            };
+            let parent_fields = resources
+                .iter()
+                .find(|r| r.name == link.resource)
+                .map(|r| r.fields.clone())
+                .unwrap_or_default();
+            for field in &link.include {
+                let declared = parent_fields.iter().find(|f| &f.name == field);
+                let name = format!("_{}_{field}", link.resource);
+                let ident = sanitize::field_name(&name);
+                if resources[index].fields.iter().any(|f| f.ident == ident) {
+                    self.problem(
+                        Problem::new(
+                            Path::root().key("resources").index(index),
+                            format!("`{name}` from include_from_parent collides with a column"),
+                        )
+                        .hint("rename the column"),
+                    );
+                    continue;
+                }
+                resources[index].fields.push(Field {
+                    ident,
+                    data_type: declared.map_or(DataType::Json, |f| f.data_type),
+                    nullable: declared.is_none_or(|f| f.nullable),
+                    primary_key: false,
+                    description: Some(format!(
+                        "`{field}` of the parent `{}` record.",
+                        link.resource
+                    )),
+                    name,
+                });
+            }
+        }
     }
 
     /// dlt treats an unknown action as a no-op; here it is an error.
@@ -803,12 +1046,16 @@ impl Resolver<'_> {
         let mut seen: BTreeMap<String, &str> = BTreeMap::new();
         for (index, resource) in resources.iter().enumerate() {
             let at = Path::root().key("resources").index(index);
-            let names = [
+            let mut names = vec![
                 format!("type {}", resource.type_name),
                 format!("method {}", resource.fn_name),
                 format!("method {}", resource.pages_fn_name),
                 format!("static {}", resource.static_name),
             ];
+            if let Some(link) = &resource.parent {
+                names.push(format!("method {}", link.of_fn_name));
+                names.push(format!("method {}", link.pages_of_fn_name));
+            }
             for taken in sanitize::METHOD_NAMES_TAKEN {
                 if resource.fn_name == *taken {
                     self.problem(Problem::new(at.clone(), format!("resource `{}` would become the method `{taken}`, which the client has already", resource.name))
@@ -860,57 +1107,92 @@ impl Origin<'_> {
     }
 }
 
-/// Substitutes `{name}` placeholders of a path with the params of that name (dlt's
-/// static path params), which then leave the query; `{{` and `}}` are braces. Also
-/// says whether the last segment held a placeholder (dlt's single-entity rule).
-fn path_template(
+/// A legacy `params: {x: {type: resolve, resource, field}}` entry.
+struct Resolve {
+    param: String,
+    parent: String,
+    field: String,
+}
+
+/// Renders an endpoint path: static params are bound (and leave the query), resolve
+/// params become `{resources.<parent>.<field>}`, parent placeholders stay for the
+/// runtime. For a child the literal text keeps its braces escaped, since the runtime
+/// renders it again. Also says whether the last segment held a placeholder (dlt's
+/// single-entity rule).
+fn render_path(
     path: &str,
     params: &mut Vec<(String, String)>,
+    resolves: &[Resolve],
+    child: bool,
 ) -> Result<(String, bool), Problem> {
+    let pieces = template::scan(path).map_err(|message| Problem::new(Path::root(), message))?;
+    let literal = |text: &str| {
+        if child {
+            template::escape(text)
+        } else {
+            text.to_owned()
+        }
+    };
     let mut out = String::new();
     let mut last_segment_placeholder = false;
-    let mut chars = path.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                out.push('{');
+    for piece in pieces {
+        match piece {
+            template::Piece::Text(text) => {
+                if text.contains('/') {
+                    last_segment_placeholder = false;
+                }
+                out.push_str(&literal(&text));
             }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                out.push('}');
-            }
-            '{' => {
-                let name: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                let Some(value) = params
+            template::Piece::Hole(name) => {
+                last_segment_placeholder = true;
+                if template::parent_field(&name).is_some() {
+                    out.push_str(&format!("{{{name}}}"));
+                } else if let Some(resolve) = resolves.iter().find(|r| r.param == name) {
+                    out.push_str(&format!(
+                        "{{resources.{}.{}}}",
+                        resolve.parent, resolve.field
+                    ));
+                } else if let Some(value) = params
                     .iter()
                     .find(|(k, _)| *k == name)
                     .map(|(_, v)| v.clone())
-                else {
+                {
+                    params.retain(|(k, _)| *k != name);
+                    out.push_str(&literal(&value));
+                } else {
                     let problem = Problem::new(
                         Path::root(),
                         format!("`{{{name}}}` in the path is not bound"),
                     );
-                    return Err(if name.starts_with("resources.") {
-                        problem.hint("parent/child resources are not supported by connectorgen yet")
-                    } else if name.starts_with("incremental.") {
+                    return Err(if name.starts_with("incremental.") {
                         problem.hint("incremental loading is not supported by connectorgen yet")
                     } else {
-                        problem.hint(format!("add `{name}` to the endpoint's `params`"))
+                        problem.hint(format!(
+                            "add `{name}` to the endpoint's `params`, or use `{{resources.<parent>.<field>}}`"
+                        ))
                     });
-                };
-                params.retain(|(k, _)| *k != name);
-                out.push_str(&value);
-                last_segment_placeholder = true;
+                }
             }
-            '/' => {
-                out.push('/');
-                last_segment_placeholder = false;
-            }
-            c => out.push(c),
         }
     }
     Ok((out, last_segment_placeholder))
+}
+
+/// Every string in a JSON body.
+fn json_strings(value: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            Value::Object(map) => map.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    if let Some(value) = value {
+        walk(value, &mut out);
+    }
+    out
 }
 
 /// `dlt.secrets["api_key"]` (as in dlt's Python configs) names the secret `api_key`.

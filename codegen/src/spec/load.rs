@@ -8,7 +8,6 @@ use crate::diagnostics::{suggest, Problem, SpecError, SpecErrors};
 const DLT_KEYS_NOT_SUPPORTED: &[&str] = &[
     "incremental",
     "processing_steps",
-    "include_from_parent",
     "max_table_nesting",
     "parallelized",
     "merge_key",

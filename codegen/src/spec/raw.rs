@@ -42,6 +42,8 @@ pub struct ResourceSpec {
     pub columns: Option<Columns>,
     pub table_name: Option<String>,
     pub selected: Option<bool>,
+    /// Parent fields copied into each record as `_<parent>_<field>`.
+    pub include_from_parent: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -72,6 +72,7 @@ impl Config {
             client_secret,
             retry,
             timeout,
+            ..
         } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::oauth2(
@@ -272,6 +273,8 @@ pub static CONTACTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::
         has_more_path: ::std::option::Option::None,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };
 /// How `companies` is fetched.
 pub static COMPANIES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -294,4 +297,6 @@ pub static COMPANIES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
         has_more_path: ::std::option::Option::None,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };

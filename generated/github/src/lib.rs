@@ -51,7 +51,7 @@ impl Config {
         ::connectorgen_runtime::RetryPolicy::default()
     }
     fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, token, retry, timeout } = self;
+        let Config { base_url, token, retry, timeout, .. } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::Bearer {
             token: token.clone(),
@@ -252,6 +252,8 @@ pub static ISSUES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::En
         links_next_key: "next",
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };
 /// How `repository` is fetched.
 pub static REPOSITORY: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -265,4 +267,6 @@ pub static REPOSITORY: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime
     data_selector: ::std::option::Option::Some("$"),
     paginator: ::connectorgen_runtime::Paginator::SinglePage,
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };

@@ -51,7 +51,7 @@ impl Config {
         ::connectorgen_runtime::RetryPolicy::default()
     }
     fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, api_key, retry, timeout } = self;
+        let Config { base_url, api_key, retry, timeout, .. } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::ApiKey {
             name: ::std::string::String::from("api_key"),
@@ -251,6 +251,8 @@ pub static POPULAR: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::E
         has_more_path: ::std::option::Option::None,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };
 /// How `top_rated` is fetched.
 pub static TOP_RATED: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -272,4 +274,6 @@ pub static TOP_RATED: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
         has_more_path: ::std::option::Option::None,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };

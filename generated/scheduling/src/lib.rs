@@ -56,7 +56,7 @@ impl Config {
         }
     }
     fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, api_key, retry, timeout } = self;
+        let Config { base_url, api_key, retry, timeout, .. } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::ApiKey {
             name: ::std::string::String::from("api_key"),
@@ -189,4 +189,6 @@ pub static RESOURCE_NAME: ::connectorgen_runtime::Endpoint = ::connectorgen_runt
         has_more_path: ::std::option::Option::None,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };

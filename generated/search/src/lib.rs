@@ -51,7 +51,7 @@ impl Config {
         ::connectorgen_runtime::RetryPolicy::default()
     }
     fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, api_key, retry, timeout } = self;
+        let Config { base_url, api_key, retry, timeout, .. } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::ApiKey {
             name: ::std::string::String::from("X-API-Key"),
@@ -185,4 +185,6 @@ pub static DOCUMENTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
         stop_after_empty_page: false,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };

@@ -56,7 +56,7 @@ impl Config {
         }
     }
     fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, secret_key, retry, timeout } = self;
+        let Config { base_url, secret_key, retry, timeout, .. } = self;
         let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
         config.auth = ::connectorgen_runtime::Auth::Bearer {
             token: secret_key.clone(),
@@ -253,6 +253,8 @@ pub static CUSTOMERS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
         stop_after_empty_page: false,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };
 /// How `charges` is fetched.
 pub static CHARGES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -271,4 +273,6 @@ pub static CHARGES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::E
         stop_after_empty_page: false,
     }),
     response_actions: &[],
+    parent: ::std::option::Option::None,
+    include_from_parent: &[],
 };

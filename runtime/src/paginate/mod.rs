@@ -51,6 +51,8 @@ pub enum Target {
 pub(crate) struct Prepared {
     pub url: Url,
     pub json: Option<Value>,
+    /// The endpoint's headers (placeholders filled in).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Prepared {
@@ -245,6 +247,7 @@ mod tests {
         let mut prepared = Prepared {
             url: Url::parse("http://h/").unwrap(),
             json: Some(serde_json::json!({"query": "x", "page": {"size": 10}})),
+            headers: Vec::new(),
         };
         prepared.set(Target::Body("page.cursor"), serde_json::json!("abc"));
         assert_eq!(

@@ -179,6 +179,7 @@ mod tests {
         let mut prepared = Prepared {
             url: Url::parse("http://h/").unwrap(),
             json: None,
+            headers: Vec::new(),
         };
         state.prepare(&mut prepared);
         prepared.url.query().unwrap_or_default().to_owned()

@@ -15,6 +15,11 @@ pub mod parity {
     include!(concat!(env!("OUT_DIR"), "/parity.rs"));
 }
 
+/// Parent/child resources (tests/children.rs).
+pub mod children {
+    include!(concat!(env!("OUT_DIR"), "/children.rs"));
+}
+
 /// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
 /// (which is therefore code that compiles).
 pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));
