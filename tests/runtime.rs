@@ -23,6 +23,8 @@ static ITEMS: Endpoint = Endpoint {
     response_actions: &[],
     parent: None,
     include_from_parent: &[],
+    incremental: None,
+    primary_key: &[],
 };
 
 fn config(base_url: String, auth: Auth) -> ClientConfig {
@@ -130,6 +132,8 @@ async fn paginator_params_replace_endpoint_params_and_query_keys_follow_every_pa
         response_actions: &[],
         parent: None,
         include_from_parent: &[],
+        incremental: None,
+        primary_key: &[],
     };
     let server = MockServer::start().await;
     for (offset, body) in [("0", json!([1, 2])), ("2", json!([3])), ("4", json!([]))] {
@@ -253,6 +257,8 @@ async fn missing_total_is_an_error_naming_the_resource() {
         response_actions: &[],
         parent: None,
         include_from_parent: &[],
+        incremental: None,
+        primary_key: &[],
     };
     let server = one_page_server().await;
     let client = Client::new(config(server.uri(), Auth::None)).unwrap();

@@ -1,8 +1,9 @@
 use crate::error::seconds;
+use crate::incremental::{Outcome, StateHandle, Tracker};
 use crate::mask::Masker;
 use crate::paginate::{Prepared, Seen, State};
 use crate::select::Selector;
-use crate::template::Parent;
+use crate::template::Context;
 use crate::{Auth, Endpoint, Error, Result, RetryPolicy};
 use futures_util::{stream, Stream, StreamExt, TryStreamExt};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -43,6 +44,40 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
         }
+    }
+}
+
+/// The records of an incremental run; [`handle`](Self::handle) gives its new state.
+pub struct IncrementalRecords<T> {
+    records: futures_util::stream::BoxStream<'static, Result<T>>,
+    handle: Option<StateHandle>,
+}
+
+impl<T> IncrementalRecords<T> {
+    /// The run's state, readable (with [`StateHandle::state`]) once the stream ended
+    /// without an error; `None` when the run could not start.
+    pub fn handle(&self) -> Option<StateHandle> {
+        self.handle.clone()
+    }
+}
+
+impl<T> Stream for IncrementalRecords<T> {
+    type Item = Result<T>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<T>>> {
+        let polled = self.records.as_mut().poll_next(cx);
+        if let (std::task::Poll::Ready(item), Some(handle)) = (&polled, &self.handle) {
+            let mut outcome = handle.outcome.lock().unwrap_or_else(|e| e.into_inner());
+            match item {
+                Some(Err(_)) => *outcome = Outcome::Failed,
+                None if *outcome == Outcome::Running => *outcome = Outcome::Finished,
+                _ => {}
+            }
+        }
+        polled
     }
 }
 
@@ -170,7 +205,56 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.walk(endpoint, None)
+        let tracker = match endpoint
+            .incremental
+            .map(|config| Tracker::new(endpoint.resource, config, endpoint.primary_key, None))
+        {
+            Some(Ok(tracker)) => Some(Arc::new(std::sync::Mutex::new(tracker))),
+            Some(Err(error)) => return stream::once(async move { Err(error) }).left_stream(),
+            None => None,
+        };
+        self.walk(endpoint, None, tracker).right_stream()
+    }
+
+    /// The records of an incremental resource from `state` (or the spec's
+    /// `initial_value` when `None`); the returned stream's [`IncrementalRecords::handle`]
+    /// gives the state to persist once every record has been read.
+    pub fn incremental<T>(
+        &self,
+        endpoint: &'static Endpoint,
+        state: Option<crate::IncrementalState>,
+    ) -> IncrementalRecords<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let outcome = Arc::new(std::sync::Mutex::new(Outcome::Running));
+        let config = endpoint.incremental.ok_or_else(|| {
+            Error::Config(format!(
+                "resource `{}` is not incremental",
+                endpoint.resource
+            ))
+        });
+        let tracker = config.and_then(|config| {
+            Tracker::new(endpoint.resource, config, endpoint.primary_key, state)
+        });
+        match tracker {
+            Ok(tracker) => {
+                let tracker = Arc::new(std::sync::Mutex::new(tracker));
+                let records = self
+                    .walk::<T>(endpoint, None, Some(tracker.clone()))
+                    .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+                    .try_flatten()
+                    .boxed();
+                IncrementalRecords {
+                    records,
+                    handle: Some(StateHandle { tracker, outcome }),
+                }
+            }
+            Err(error) => IncrementalRecords {
+                records: stream::once(async move { Err(error) }).boxed(),
+                handle: None,
+            },
+        }
     }
 
     /// Every record of a child resource for one parent record.
@@ -199,7 +283,7 @@ impl Client {
         T: DeserializeOwned + Send + 'static,
     {
         match serde_json::to_value(parent) {
-            Ok(parent) => self.walk(endpoint, Some(parent)).left_stream(),
+            Ok(parent) => self.walk(endpoint, Some(parent), None).left_stream(),
             Err(e) => {
                 let error = Error::Config(format!(
                     "resource `{}`: a parent record cannot be read: {e}",
@@ -245,6 +329,7 @@ impl Client {
         &self,
         endpoint: &'static Endpoint,
         parent: Option<serde_json::Value>,
+        tracker: Option<Arc<std::sync::Mutex<Tracker>>>,
     ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
     where
         T: DeserializeOwned + Send + 'static,
@@ -253,6 +338,7 @@ impl Client {
             client: self.clone(),
             endpoint,
             parent,
+            tracker,
             next: None,
             selector: None,
             number: 0,
@@ -268,10 +354,10 @@ impl Client {
 
     /// The first request of an endpoint: URL with the endpoint's params, headers, JSON
     /// body; for a child resource, with the parent record's values filled in.
-    fn first_request(&self, endpoint: &Endpoint, parent: Option<&Parent>) -> Result<Prepared> {
+    fn first_request(&self, endpoint: &Endpoint, context: Option<&Context>) -> Result<Prepared> {
         let render = |text: &str| -> Result<String> {
-            match parent {
-                Some(parent) => parent.render(text),
+            match context {
+                Some(context) => context.render(text),
                 None => Ok(text.to_owned()),
             }
         };
@@ -314,11 +400,17 @@ impl Client {
                     endpoint.resource
                 ))
             })?;
-        let json = match (json, parent) {
-            (Some(json), Some(parent)) => Some(parent.render_json(&json)?),
+        let json = match (json, context) {
+            (Some(json), Some(context)) => Some(context.render_json(&json)?),
             (json, _) => json,
         };
-        Ok(Prepared { url, json, headers })
+        let mut prepared = Prepared { url, json, headers };
+        if let Some(tracker) = context.and_then(|c| c.incremental) {
+            for (name, value) in tracker.params() {
+                prepared.set(crate::paginate::Target::Param(name), value);
+            }
+        }
+        Ok(prepared)
     }
 
     /// The URL as sent: with the query api key, on every request (next links included).
@@ -511,6 +603,8 @@ struct Walk {
     endpoint: &'static Endpoint,
     /// For a child resource: the parent record it is fetched for.
     parent: Option<serde_json::Value>,
+    /// For an incremental resource: the filter and state of this run.
+    tracker: Option<Arc<std::sync::Mutex<Tracker>>>,
     /// The next request; `None` once the last page has been fetched.
     next: Option<(State, Prepared)>,
     selector: Option<Selector>,
@@ -524,10 +618,10 @@ impl Walk {
         let (Some(parent), Some(name)) = (&self.parent, self.endpoint.parent) else {
             return Ok(());
         };
-        let parent = Parent {
+        let parent = Context {
             child: self.endpoint.resource,
-            name,
-            record: parent,
+            parent: Some((name, parent)),
+            incremental: None,
         };
         for field in self.endpoint.include_from_parent {
             let value = parent.field(field)?.clone();
@@ -544,12 +638,20 @@ impl Walk {
             self.started = true;
             let state = State::start(&self.endpoint.paginator)
                 .map_err(|message| Error::Config(format!("resource `{resource}`: {message}")))?;
-            let parent = self.parent.as_ref().map(|record| Parent {
+            let tracker = self
+                .tracker
+                .as_ref()
+                .map(|t| t.lock().unwrap_or_else(|e| e.into_inner()));
+            let context = (self.parent.is_some() || tracker.is_some()).then(|| Context {
                 child: resource,
-                name: self.endpoint.parent.unwrap_or_default(),
-                record,
+                parent: self
+                    .parent
+                    .as_ref()
+                    .map(|record| (self.endpoint.parent.unwrap_or_default(), record)),
+                incremental: tracker.as_deref(),
             });
-            let first = self.client.first_request(self.endpoint, parent.as_ref())?;
+            let first = self.client.first_request(self.endpoint, context.as_ref())?;
+            drop(tracker);
             self.next = Some((state, first));
         }
         let Some((mut state, mut request)) = self.next.take() else {
@@ -613,6 +715,15 @@ impl Walk {
                 object @ serde_json::Value::Object(_) => object,
                 scalar => serde_json::json!({ "value": scalar }),
             };
+            if let Some(tracker) = &self.tracker {
+                if !tracker
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .keep(&value)?
+                {
+                    continue;
+                }
+            }
             self.include_from_parent(&mut value)?;
             let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
                 resource,
@@ -629,6 +740,12 @@ impl Walk {
                 ),
             })?;
             records.push(record);
+        }
+        // Records sorted by the cursor tell when the rest is out of range.
+        if let Some(tracker) = &self.tracker {
+            if tracker.lock().unwrap_or_else(|e| e.into_inner()).exhausted {
+                self.next = None;
+            }
         }
         tracing::debug!(
             resource,

@@ -19,6 +19,17 @@ pub trait Connector: Sized {
 
     /// The records of a resource as JSON lines; `None` for an unknown resource name.
     fn json_lines(&self, resource: &str) -> Option<JsonLines>;
+
+    /// Like [`json_lines`](Self::json_lines), from an incremental state; for an
+    /// incremental resource also the handle of its new state.
+    fn json_lines_with_state(
+        &self,
+        resource: &str,
+        state: Option<crate::IncrementalState>,
+    ) -> Option<(JsonLines, Option<crate::StateHandle>)> {
+        let _ = state;
+        self.json_lines(resource).map(|lines| (lines, None))
+    }
 }
 
 /// Serializes a stream of typed records, one JSON document per item.

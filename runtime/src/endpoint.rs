@@ -45,6 +45,10 @@ pub struct Endpoint {
     pub parent: Option<&'static str>,
     /// Parent fields copied into each child record as `_<parent>_<field>`.
     pub include_from_parent: &'static [&'static str],
+    /// Incremental loading: records filtered by a cursor, a state across runs.
+    pub incremental: Option<crate::incremental::Incremental>,
+    /// Primary key columns (incremental de-duplication uses them).
+    pub primary_key: &'static [&'static str],
 }
 
 impl Endpoint {

@@ -13,6 +13,7 @@ mod connector;
 mod endpoint;
 pub mod env;
 mod error;
+pub mod incremental;
 mod mask;
 pub mod paginate;
 #[cfg(feature = "cli")]
@@ -25,10 +26,11 @@ mod template;
 pub mod types;
 
 pub use auth::{ApiKeyLocation, Auth};
-pub use client::{Client, ClientConfig, FanOut, Page};
+pub use client::{Client, ClientConfig, FanOut, IncrementalRecords, Page};
 pub use connector::{json_lines, Connector, JsonLines};
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};
+pub use incremental::{IncrementalState, StateHandle};
 pub use paginate::Paginator;
 pub use resource::{MergeStrategy, Resource, WriteDisposition};
 pub use retry::RetryPolicy;

@@ -1,32 +1,33 @@
-//! `{resources.<parent>.<field>}` placeholders of a child endpoint, filled from one
-//! record of its parent. `{{` and `}}` are literal braces.
+//! Placeholders of an endpoint's texts: `{resources.<parent>.<field>}` filled from one
+//! record of the parent, `{incremental.start_value}` (and `end_value`, `last_value`)
+//! from the incremental state. `{{` and `}}` are literal braces.
 
+use crate::incremental::Tracker;
 use crate::{Error, Result};
 use serde_json::Value;
 
-/// The parent record a child endpoint is fetched for.
-pub(crate) struct Parent<'a> {
-    /// The child resource, for errors.
+/// What an endpoint's placeholders are filled from.
+pub(crate) struct Context<'a> {
+    /// The resource, for errors.
     pub child: &'static str,
-    /// The parent resource's name.
-    pub name: &'static str,
-    pub record: &'a Value,
+    /// The parent resource's name and the record this call is for.
+    pub parent: Option<(&'static str, &'a Value)>,
+    pub incremental: Option<&'a Tracker>,
 }
 
-impl Parent<'_> {
-    /// The value of `field` (a dlt JSONPath into the record).
+impl Context<'_> {
+    /// The value of `field` (a dlt JSONPath into the parent record).
     pub(crate) fn field(&self, field: &str) -> Result<&Value> {
+        let (name, record) = self.parent.ok_or_else(|| {
+            Error::Config(format!("resource `{}` has no parent record", self.child))
+        })?;
         let missing = || Error::Parent {
             resource: self.child,
-            parent: self.name,
+            parent: name,
             field: field.to_owned(),
         };
         let selector = crate::select::Selector::parse(field).map_err(|_| missing())?;
-        selector
-            .find(self.record)
-            .into_iter()
-            .next()
-            .ok_or_else(missing)
+        selector.find(record).into_iter().next().ok_or_else(missing)
     }
 
     /// A text with its placeholders filled in; values are written as text (strings as
@@ -42,7 +43,7 @@ impl Parent<'_> {
                 rest = &tail[2..];
             } else if let (Some(inner), Some(end)) = (tail.strip_prefix('{'), tail.find('}')) {
                 let name = &inner[..end - 1];
-                out.push_str(&as_text(self.placeholder(name)?));
+                out.push_str(&as_text(&self.placeholder(name)?));
                 rest = &tail[end + 1..];
             } else {
                 out.push_str(&tail[..1]);
@@ -58,7 +59,7 @@ impl Parent<'_> {
     pub(crate) fn render_json(&self, value: &Value) -> Result<Value> {
         Ok(match value {
             Value::String(text) => match single_placeholder(text) {
-                Some(name) => self.placeholder(name)?.clone(),
+                Some(name) => self.placeholder(name)?,
                 None => Value::String(self.render(text)?),
             },
             Value::Array(items) => Value::Array(
@@ -76,19 +77,26 @@ impl Parent<'_> {
         })
     }
 
-    /// `resources.<parent>.<field>` -> the field's value.
-    fn placeholder(&self, name: &str) -> Result<&Value> {
-        let field = name
-            .strip_prefix("resources.")
-            .and_then(|rest| rest.strip_prefix(self.name))
-            .and_then(|rest| rest.strip_prefix('.'))
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "resource `{}`: placeholder `{{{name}}}` does not name its parent `{}`",
-                    self.child, self.name
-                ))
-            })?;
-        self.field(field)
+    /// `resources.<parent>.<field>` or `incremental.<value>` -> its value.
+    fn placeholder(&self, name: &str) -> Result<Value> {
+        if let (Some(value), Some(tracker)) = (name.strip_prefix("incremental."), self.incremental)
+        {
+            if let Some(value) = tracker.placeholder(value) {
+                return Ok(value);
+            }
+        }
+        let field = self.parent.and_then(|(parent, _)| {
+            name.strip_prefix("resources.")?
+                .strip_prefix(parent)?
+                .strip_prefix('.')
+        });
+        match field {
+            Some(field) => self.field(field).cloned(),
+            None => Err(Error::Config(format!(
+                "resource `{}`: placeholder `{{{name}}}` names nothing to fill it with",
+                self.child
+            ))),
+        }
     }
 }
 
@@ -112,10 +120,10 @@ mod tests {
     #[test]
     fn placeholders_are_filled_and_braces_escaped() {
         let record = json!({"id": 7, "slug": "a b", "meta": {"org": "acme"}});
-        let parent = Parent {
+        let parent = Context {
             child: "tickets",
-            name: "events",
-            record: &record,
+            parent: Some(("events", &record)),
+            incremental: None,
         };
         assert_eq!(
             parent

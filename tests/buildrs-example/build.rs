@@ -1,8 +1,9 @@
 fn main() -> Result<(), connectorgen::Error> {
-    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs, OUT_DIR/parity.rs and OUT_DIR/children.rs.
+    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs, OUT_DIR/parity.rs, OUT_DIR/children.rs and OUT_DIR/incremental.rs.
     connectorgen::Builder::new("../../specs/events.json").generate()?;
     connectorgen::Builder::new("../specs/tricky_names.yaml").generate()?;
     connectorgen::Builder::new("../specs/parity.yaml").generate()?;
     connectorgen::Builder::new("../specs/children.yaml").generate()?;
+    connectorgen::Builder::new("../specs/incremental.yaml").generate()?;
     Ok(())
 }

@@ -8,13 +8,50 @@ use quote::quote;
 
 pub fn client(connector: &Connector) -> TokenStream {
     let config = config(connector);
-    let fetchers = connector
-        .resources
-        .iter()
-        .map(|resource| match &resource.parent {
+    let fetchers = connector.resources.iter().map(|resource| {
+        let incremental = resource
+            .incremental
+            .is_some()
+            .then(|| fetch_incremental(resource));
+        let fetch = match &resource.parent {
             None => fetch(resource),
             Some(link) => fetch_child(connector, resource, link),
-        });
+        };
+        quote! { #fetch #incremental }
+    });
+    let stateful_arms: Vec<TokenStream> = connector
+        .resources
+        .iter()
+        .filter(|r| r.incremental.is_some())
+        .map(|resource| {
+            let resource_name = &resource.name;
+            let name = ident(&format!("{}_incremental", resource.fn_name.trim_end_matches('_')));
+            quote! {
+                #resource_name => {
+                    let records = self.#name(state);
+                    let handle = records.handle();
+                    ::std::option::Option::Some((::connectorgen_runtime::json_lines(records), handle))
+                }
+            }
+        })
+        .collect();
+    let stateful = (!stateful_arms.is_empty()).then(|| {
+        quote! {
+            fn json_lines_with_state(
+                &self,
+                resource: &str,
+                state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+            ) -> ::std::option::Option<(
+                ::connectorgen_runtime::JsonLines,
+                ::std::option::Option<::connectorgen_runtime::StateHandle>,
+            )> {
+                match resource {
+                    #(#stateful_arms)*
+                    _ => self.json_lines(resource).map(|lines| (lines, ::std::option::Option::None)),
+                }
+            }
+        }
+    });
     let has_children = connector.resources.iter().any(|r| r.parent.is_some());
     let fan_out_field = has_children.then(|| quote! { fan_out: ::connectorgen_runtime::FanOut, });
     let fan_out_init = has_children.then(|| quote! { fan_out: config.fan_out, });
@@ -73,6 +110,8 @@ pub fn client(connector: &Connector) -> TokenStream {
                     _ => ::std::option::Option::None,
                 }
             }
+
+            #stateful
         }
     }
 }
@@ -101,6 +140,31 @@ fn fetch(resource: &Resource) -> TokenStream {
             Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
         > + ::std::marker::Send + 'static {
             self.inner.pages(&#endpoint)
+        }
+    }
+}
+
+/// `records_incremental(state)` of an incremental resource.
+fn fetch_incremental(resource: &Resource) -> TokenStream {
+    let record = ident(&resource.type_name);
+    let endpoint = ident(&resource.static_name);
+    let name = ident(&format!(
+        "{}_incremental",
+        resource.fn_name.trim_end_matches('_')
+    ));
+    let docs = doc(&format!(
+        "The records of `{}` from `state` on (from the spec's `initial_value` when `None`). \
+         Once the stream is read to its end without an error, its handle gives the state \
+         for the next run.",
+        resource.name
+    ));
+    quote! {
+        #docs
+        pub fn #name(
+            &self,
+            state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+        ) -> ::connectorgen_runtime::IncrementalRecords<#record> {
+            self.inner.incremental(&#endpoint, state)
         }
     }
 }

@@ -22,6 +22,38 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
     let paginator = paginator(&resource.paginator);
     let parent = option_str(resource.parent.as_ref().map(|p| p.resource.as_str()));
     let include = resource.parent.iter().flat_map(|p| &p.include);
+    let primary_key = &resource.primary_key;
+    let incremental = match &resource.incremental {
+        None => quote! { ::std::option::Option::None },
+        Some(inc) => {
+            let cursor_path = &inc.cursor_path;
+            let cursor_type = ident(inc.cursor_type);
+            let initial_value = option_str(inc.initial_value.as_deref());
+            let end_value = option_str(inc.end_value.as_deref());
+            let start_param = option_str(inc.start_param.as_deref());
+            let end_param = option_str(inc.end_param.as_deref());
+            let row_order = match inc.row_order {
+                Some(order) => {
+                    let order = ident(order);
+                    quote! { ::std::option::Option::Some(::connectorgen_runtime::incremental::RowOrder::#order) }
+                }
+                None => quote! { ::std::option::Option::None },
+            };
+            let on_missing = ident(inc.on_cursor_value_missing);
+            quote! {
+                ::std::option::Option::Some(::connectorgen_runtime::incremental::Incremental {
+                    cursor_path: #cursor_path,
+                    cursor_type: ::connectorgen_runtime::incremental::CursorType::#cursor_type,
+                    initial_value: #initial_value,
+                    end_value: #end_value,
+                    start_param: #start_param,
+                    end_param: #end_param,
+                    row_order: #row_order,
+                    on_cursor_value_missing: ::connectorgen_runtime::incremental::OnMissing::#on_missing,
+                })
+            }
+        }
+    };
     let actions = resource.ignore.iter().map(|ignore| {
         let status_code = match ignore.status_code {
             Some(code) => {
@@ -54,6 +86,8 @@ pub fn endpoint(resource: &Resource) -> TokenStream {
             response_actions: &[#(#actions),*],
             parent: #parent,
             include_from_parent: &[#(#include),*],
+            incremental: #incremental,
+            primary_key: &[#(#primary_key),*],
         };
     }
 }

@@ -176,6 +176,8 @@ pub struct Resource {
     pub ignore: Vec<Ignore>,
     /// `endpoint.auth`, replacing the client's.
     pub auth: Option<Auth>,
+    /// Incremental loading.
+    pub incremental: Option<IncrementalModel>,
     /// For a child resource: its parent. The path, params, headers and JSON body then
     /// hold `{resources.<parent>.<field>}` placeholders for the runtime.
     pub parent: Option<ParentLink>,
@@ -209,6 +211,23 @@ pub struct Field {
     pub nullable: bool,
     pub primary_key: bool,
     pub description: Option<String>,
+}
+
+/// `incremental`, resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncrementalModel {
+    pub cursor_path: String,
+    /// Runtime name: Timestamp, Date, Integer, Number or Text.
+    pub cursor_type: &'static str,
+    /// JSON text.
+    pub initial_value: Option<String>,
+    pub end_value: Option<String>,
+    pub start_param: Option<String>,
+    pub end_param: Option<String>,
+    /// `Asc` or `Desc`.
+    pub row_order: Option<&'static str>,
+    /// `Raise`, `Include` or `Exclude`.
+    pub on_cursor_value_missing: &'static str,
 }
 
 /// A child resource's parent.

@@ -505,7 +505,9 @@ impl Resolver<'_> {
             }
         };
         let params_at = origin.at(&ep.key("params"));
-        let (plain_params, resolves) = self.resolve_params(endpoint.params.as_ref(), &params_at);
+        let (plain_params, resolves, legacy_incremental) =
+            self.resolve_params(endpoint.params.as_ref(), &params_at);
+        let incremental_spec = endpoint.incremental.clone().or(legacy_incremental);
         let mut params = self.params(Some(&plain_params), &params_at);
         // A child resource: `{resources.<parent>.<field>}` anywhere, or resolve params.
         let mut parents: Vec<(String, Path)> = resolves
@@ -534,18 +536,24 @@ impl Resolver<'_> {
                         )
                         .hint("write `{resources.<parent>.<field>}`"),
                     );
-                } else if hole.starts_with("incremental.") {
-                    self.problem(
-                        Problem::new(
-                            at.clone(),
-                            format!("placeholder `{{{hole}}}` is not supported yet"),
-                        )
-                        .hint("incremental loading is not supported by connectorgen yet"),
-                    );
+                } else if let Some(value) = hole.strip_prefix("incremental.") {
+                    if incremental_spec.is_none() {
+                        self.problem(
+                            Problem::new(at.clone(), format!("placeholder `{{{hole}}}` on an endpoint without `incremental`"))
+                                .hint("add `incremental: {cursor_path: ..., initial_value: ...}` to the endpoint"),
+                        );
+                    } else if !["start_value", "end_value", "last_value"].contains(&value) {
+                        self.problem(
+                            Problem::new(at.clone(), format!("unknown placeholder `{{{hole}}}`"))
+                                .hint(suggest(value, &["start_value", "end_value", "last_value"])),
+                        );
+                    }
                 }
             }
         }
         let is_child = !parents.is_empty();
+        // Texts the runtime fills in: those of children and of incremental endpoints.
+        let is_template = is_child || incremental_spec.is_some();
         let parent = parents.first().map(|(name, at)| (name.clone(), at.clone()));
         if let Some((first, _)) = &parent {
             if let Some((other, at)) = parents.iter().find(|(name, _)| name != first) {
@@ -582,7 +590,7 @@ impl Resolver<'_> {
                 )),
             );
         }
-        if is_child {
+        if is_template {
             for (k, v) in &params {
                 for hole in template::holes(v) {
                     if template::parent_field(&hole).is_none()
@@ -609,6 +617,28 @@ impl Resolver<'_> {
                     "`include_from_parent` on a resource without a parent",
                 )
                 .hint("use `{resources.<parent>.<field>}` in the endpoint to make it a child"),
+            );
+        }
+        let incremental = incremental_spec.as_ref().map(|inc| {
+            let at = match &endpoint.incremental {
+                Some(_) => origin.at(&ep.key("incremental")),
+                None => params_at.clone(),
+            };
+            let column = spec
+                .columns
+                .as_ref()
+                .and_then(|columns| columns.0.iter().find(|(n, _)| *n == inc.cursor_path))
+                .and_then(|(_, column)| column.data_type.as_deref())
+                .and_then(DataType::parse);
+            self.incremental(inc, &at, column)
+        });
+        if incremental.is_some() && parent.is_some() {
+            self.problem(
+                Problem::new(
+                    origin.at(&ep.key("incremental")),
+                    format!("resource `{name}` is a child and incremental"),
+                )
+                .hint("incremental child resources are not supported by connectorgen yet"),
             );
         }
         let parent = parent.map(|(resource, _)| ParentLink {
@@ -711,10 +741,75 @@ impl Resolver<'_> {
             ignore,
             auth,
             parent,
+            incremental,
             primary_key,
             write_disposition,
             fields,
         })
+    }
+
+    /// `incremental`: values as JSON text, the cursor compared as its column's type (or,
+    /// without a column, as the initial value's kind).
+    fn incremental(
+        &mut self,
+        spec: &raw::IncrementalSpec,
+        at: &Path,
+        column: Option<DataType>,
+    ) -> IncrementalModel {
+        if let Err(message) = jsonpath::check(&spec.cursor_path) {
+            self.problem(Problem::new(
+                at.key("cursor_path"),
+                format!("cursor_path {message}"),
+            ));
+        }
+        let cursor_type = match column {
+            Some(DataType::Timestamp) => "Timestamp",
+            Some(DataType::Date) => "Date",
+            Some(DataType::Bigint) => "Integer",
+            Some(DataType::Double | DataType::Decimal | DataType::Wei) => "Number",
+            Some(DataType::Text) => "Text",
+            _ => match &spec.initial_value {
+                Some(Value::Number(_)) => "Number",
+                _ => "Text",
+            },
+        };
+        let row_order = match spec.row_order.as_deref() {
+            None => None,
+            Some("asc") => Some("Asc"),
+            Some("desc") => Some("Desc"),
+            Some(other) => {
+                self.problem(
+                    Problem::new(at.key("row_order"), format!("unknown row_order `{other}`"))
+                        .hint(suggest(other, &["asc", "desc"])),
+                );
+                None
+            }
+        };
+        let on_cursor_value_missing = match spec.on_cursor_value_missing.as_deref() {
+            None | Some("raise") => "Raise",
+            Some("include") => "Include",
+            Some("exclude") => "Exclude",
+            Some(other) => {
+                self.problem(
+                    Problem::new(
+                        at.key("on_cursor_value_missing"),
+                        format!("unknown on_cursor_value_missing `{other}`"),
+                    )
+                    .hint(suggest(other, &["raise", "include", "exclude"])),
+                );
+                "Raise"
+            }
+        };
+        IncrementalModel {
+            cursor_path: spec.cursor_path.clone(),
+            cursor_type,
+            initial_value: spec.initial_value.as_ref().map(Value::to_string),
+            end_value: spec.end_value.as_ref().map(Value::to_string),
+            start_param: spec.start_param.clone(),
+            end_param: spec.end_param.clone(),
+            row_order,
+            on_cursor_value_missing,
+        }
     }
 
     /// Takes dlt's legacy `{type: resolve, resource, field}` params out of `params`.
@@ -722,9 +817,14 @@ impl Resolver<'_> {
         &mut self,
         params: Option<&serde_json::Map<String, Value>>,
         at: &Path,
-    ) -> (serde_json::Map<String, Value>, Vec<Resolve>) {
+    ) -> (
+        serde_json::Map<String, Value>,
+        Vec<Resolve>,
+        Option<raw::IncrementalSpec>,
+    ) {
         let mut plain = serde_json::Map::new();
         let mut resolves = Vec::new();
+        let mut incremental = None;
         for (name, value) in params.into_iter().flatten() {
             let kind = value.get("type").and_then(Value::as_str);
             match kind {
@@ -746,19 +846,26 @@ impl Resolver<'_> {
                         ),
                     }
                 }
-                Some("incremental") => self.problem(
-                    Problem::new(
-                        at.key(name),
-                        format!("incremental param `{name}` is not supported yet"),
-                    )
-                    .hint("incremental loading is not supported by connectorgen yet"),
-                ),
+                Some("incremental") => {
+                    let mut spec = value.clone();
+                    if let Value::Object(map) = &mut spec {
+                        map.remove("type");
+                        map.insert("start_param".into(), Value::String(name.clone()));
+                    }
+                    match serde_json::from_value::<raw::IncrementalSpec>(spec) {
+                        Ok(spec) => incremental = Some(spec),
+                        Err(e) => self.problem(
+                            Problem::new(at.key(name), format!("incremental param `{name}`: {e}"))
+                                .hint("write `{type: incremental, cursor_path: <path>, initial_value: <value>}`"),
+                        ),
+                    }
+                }
                 _ => {
                     plain.insert(name.clone(), value.clone());
                 }
             }
         }
-        (plain, resolves)
+        (plain, resolves, incremental)
     }
 
     /// Parents that exist, no cycles, and the typed fields of `include_from_parent`.
@@ -1145,7 +1252,9 @@ fn render_path(
             }
             template::Piece::Hole(name) => {
                 last_segment_placeholder = true;
-                if template::parent_field(&name).is_some() {
+                if template::parent_field(&name).is_some()
+                    || (child && name.starts_with("incremental."))
+                {
                     out.push_str(&format!("{{{name}}}"));
                 } else if let Some(resolve) = resolves.iter().find(|r| r.param == name) {
                     out.push_str(&format!(

@@ -6,7 +6,6 @@ use crate::diagnostics::{suggest, Problem, SpecError, SpecErrors};
 /// Keys of dlt's config that connectorgen does not handle yet: named as such, rather
 /// than as typos.
 const DLT_KEYS_NOT_SUPPORTED: &[&str] = &[
-    "incremental",
     "processing_steps",
     "max_table_nesting",
     "parallelized",

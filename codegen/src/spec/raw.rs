@@ -62,6 +62,20 @@ pub struct EndpointSpec {
     pub response_actions: Option<Vec<ResponseActionSpec>>,
     /// Replaces the client's auth for this endpoint.
     pub auth: Option<StringOr<AuthSpec>>,
+    pub incremental: Option<IncrementalSpec>,
+}
+
+/// dlt's `incremental` (also the legacy `params: {x: {type: incremental, ...}}`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncrementalSpec {
+    pub cursor_path: String,
+    pub initial_value: Option<Value>,
+    pub end_value: Option<Value>,
+    pub start_param: Option<String>,
+    pub end_param: Option<String>,
+    pub row_order: Option<String>,
+    pub on_cursor_value_missing: Option<String>,
 }
 
 /// One entry of `response_actions`.

@@ -275,6 +275,8 @@ pub static CONTACTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };
 /// How `companies` is fetched.
 pub static COMPANIES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -299,4 +301,6 @@ pub static COMPANIES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };

@@ -254,6 +254,8 @@ pub static ISSUES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::En
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };
 /// How `repository` is fetched.
 pub static REPOSITORY: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -269,4 +271,6 @@ pub static REPOSITORY: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };

@@ -253,6 +253,8 @@ pub static POPULAR: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::E
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };
 /// How `top_rated` is fetched.
 pub static TOP_RATED: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -276,4 +278,6 @@ pub static TOP_RATED: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };

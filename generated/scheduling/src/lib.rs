@@ -191,4 +191,6 @@ pub static RESOURCE_NAME: ::connectorgen_runtime::Endpoint = ::connectorgen_runt
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };

@@ -187,4 +187,6 @@ pub static DOCUMENTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };

@@ -255,6 +255,8 @@ pub static CUSTOMERS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime:
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };
 /// How `charges` is fetched.
 pub static CHARGES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
@@ -275,4 +277,6 @@ pub static CHARGES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::E
     response_actions: &[],
     parent: ::std::option::Option::None,
     include_from_parent: &[],
+    incremental: ::std::option::Option::None,
+    primary_key: &["id"],
 };

@@ -20,6 +20,11 @@ pub mod children {
     include!(concat!(env!("OUT_DIR"), "/children.rs"));
 }
 
+/// Incremental resources (tests/incremental.rs).
+pub mod incremental {
+    include!(concat!(env!("OUT_DIR"), "/incremental.rs"));
+}
+
 /// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
 /// (which is therefore code that compiles).
 pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));

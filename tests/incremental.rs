@@ -1,0 +1,192 @@
+//! Incremental resources (tests/specs/incremental.yaml): a second run fetches only what
+//! changed, duplicates at the boundary are dropped, a backfill leaves the state alone,
+//! sorted rows stop paging early.
+
+use buildrs_example::incremental::{self, Client};
+use connectorgen_runtime::IncrementalState;
+use futures_util::TryStreamExt;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn param(request: &Request, name: &str) -> Option<String> {
+    connectorgen_e2e::param(request, name)
+}
+
+/// Serves `rows` (sorted by `updated_at`) by offset, only those updated at or after
+/// `updated_since` when the request says so.
+async fn server(rows: Arc<Mutex<Vec<Value>>>) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(move |r: &Request| {
+            let offset: usize = param(r, "offset").and_then(|o| o.parse().ok()).unwrap_or(0);
+            let since = param(r, "updated_since");
+            let rows = rows.lock().unwrap();
+            let mut matching: Vec<&Value> = rows
+                .iter()
+                .filter(|row| {
+                    since
+                        .as_deref()
+                        .is_none_or(|s| row["updated_at"].as_str().unwrap_or_default() >= s)
+                })
+                .collect();
+            matching.sort_by_key(|row| row["updated_at"].as_str().unwrap_or_default().to_owned());
+            let page: Vec<&Value> = matching.into_iter().skip(offset).take(2).collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "data": page }))
+        })
+        .mount(&server)
+        .await;
+    server
+}
+
+fn client(server: &MockServer) -> Client {
+    let mut config = incremental::Config::new();
+    config.base_url = server.uri();
+    Client::new(config).unwrap()
+}
+
+fn ticket(id: i64, day: u32) -> Value {
+    json!({"id": id, "updated_at": format!("2024-01-{day:02}T00:00:00Z")})
+}
+
+async fn run(client: &Client, state: Option<IncrementalState>) -> (Vec<i64>, IncrementalState) {
+    let mut records = client.tickets_incremental(state);
+    let handle = records.handle().unwrap();
+    let mut ids = Vec::new();
+    while let Some(ticket) = records.try_next().await.unwrap() {
+        ids.push(ticket.id);
+    }
+    (ids, handle.state().expect("finished without an error"))
+}
+
+#[tokio::test]
+async fn a_second_run_fetches_only_what_changed() {
+    let rows = Arc::new(Mutex::new(
+        (1..=5)
+            .map(|id| ticket(id, id as u32 + 1))
+            .collect::<Vec<_>>(),
+    ));
+    let server = server(rows.clone()).await;
+    let client = client(&server);
+
+    let (first, state) = run(&client, None).await;
+    assert_eq!(first, [1, 2, 3, 4, 5]);
+    assert_eq!(state.last_value, Some(json!("2024-01-06T00:00:00Z")));
+    assert_eq!(state.unique_hashes, vec!["[5]".to_string()]);
+    assert_eq!(state.initial_value, Some(json!("2024-01-01T00:00:00Z")));
+
+    // Ticket 3 changes; ticket 6 arrives with exactly the last cursor value.
+    {
+        let mut rows = rows.lock().unwrap();
+        rows[2] = ticket(3, 10);
+        rows.push(ticket(6, 6));
+    }
+    let saved = serde_json::to_string(&state).unwrap();
+    let (second, state) = run(&client, Some(serde_json::from_str(&saved).unwrap())).await;
+    assert_eq!(
+        second,
+        [6, 3],
+        "ticket 5 at the boundary was already loaded: dropped"
+    );
+    assert_eq!(state.last_value, Some(json!("2024-01-10T00:00:00Z")));
+
+    let requests = server.received_requests().await.unwrap();
+    let since: Vec<String> = requests
+        .iter()
+        .map(|r| param(r, "updated_since").unwrap())
+        .collect();
+    assert_eq!(
+        since.first().map(String::as_str),
+        Some("2024-01-01T00:00:00Z")
+    );
+    assert_eq!(
+        since.last().map(String::as_str),
+        Some("2024-01-06T00:00:00Z")
+    );
+}
+
+#[tokio::test]
+async fn a_failed_run_gives_no_state() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [{"id": 1, "updated_at": "not a time"}]})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let mut records = client.tickets_incremental(None);
+    let handle = records.handle().unwrap();
+    let error = records.try_next().await.unwrap_err();
+    assert!(
+        error.to_string().contains("is not a Timestamp value"),
+        "{error}"
+    );
+    assert_eq!(handle.state(), None);
+}
+
+#[tokio::test]
+async fn a_backfill_keeps_its_range_and_carries_nothing_forward() {
+    let rows: Vec<Value> = [1, 15, 29]
+        .iter()
+        .enumerate()
+        .map(|(i, day)| json!({"id": i, "updated_at": format!("2024-{:02}-01T00:00:00Z", day / 14 + 1)}))
+        .chain([json!({"id": 9, "updated_at": "2024-03-01T00:00:00Z"})])
+        .collect();
+    let server = server(Arc::new(Mutex::new(rows))).await;
+    let client = client(&server);
+    let state = IncrementalState {
+        initial_value: Some(json!("2024-01-01T00:00:00Z")),
+        last_value: Some(json!("2024-01-01T00:00:00Z")),
+        unique_hashes: vec![],
+    };
+    let mut records = client.backfill_incremental(Some(state.clone()));
+    let handle = records.handle().unwrap();
+    let mut ids = Vec::new();
+    while let Some(record) = records.try_next().await.unwrap() {
+        ids.push(record.id);
+    }
+    assert_eq!(ids, [0, 1], "the end value (March 1st) is exclusive");
+    assert_eq!(
+        handle.state(),
+        Some(state),
+        "a backfill leaves the state as it was"
+    );
+    let first = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        param(first, "from").as_deref(),
+        Some("2024-01-01T00:00:00Z")
+    );
+    assert_eq!(param(first, "to").as_deref(), Some("2024-03-01T00:00:00Z"));
+}
+
+#[tokio::test]
+async fn sorted_rows_stop_paging_at_the_end_of_the_range() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(|r: &Request| {
+            let offset: i64 = param(r, "offset").unwrap().parse().unwrap();
+            let rows: Vec<Value> = (offset + 1..=(offset + 2).min(10))
+                .map(|seq| json!({"id": seq, "seq": seq}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({ "data": rows }))
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let seqs: Vec<i64> = client
+        .sorted()
+        .map_ok(|r| r.seq.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(seqs, [3, 4, 5], "start inclusive, end exclusive");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests.len(),
+        3,
+        "the page holding seq 6 ends the pagination"
+    );
+    assert_eq!(param(&requests[0], "since").as_deref(), Some("3"));
+}
