@@ -90,6 +90,17 @@ resources:
     columns:
       id: { data_type: bigint, nullable: false }
       born: { data_type: timestamp }
+  - name: loans
+    primary_key: id
+    endpoint:
+      path: loans
+      params: { since: "{incremental.start_value}" }
+      data_selector: items
+      paginator: single_page
+      incremental: { cursor_path: updated, initial_value: 0 }
+    columns:
+      id: { data_type: bigint, nullable: false }
+      updated: { data_type: bigint }
 "#;
 
 fn books() -> Vec<Value> {
@@ -182,6 +193,26 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
         .keys("items", None)
         .faults([Fault::new(40, 429), Fault::new(80, 503)]);
     let server = wiremock::MockServer::start().await;
+    // Loans: served from a list the test changes between runs; `None` makes it fail.
+    let loans = std::sync::Arc::new(std::sync::Mutex::new(Some(vec![(1, 10), (2, 20), (3, 30)])));
+    let served = loans.clone();
+    wiremock::Mock::given(wiremock::matchers::path("/loans"))
+        .respond_with(move |r: &wiremock::Request| {
+            let since: i64 = param(r, "since").and_then(|s| s.parse().ok()).unwrap_or(0);
+            match served.lock().unwrap().as_ref() {
+                Some(loans) => {
+                    let items: Vec<Value> = loans
+                        .iter()
+                        .filter(|(_, updated)| *updated >= since)
+                        .map(|(id, updated)| json!({"id": id, "updated": updated}))
+                        .collect();
+                    wiremock::ResponseTemplate::new(200).set_body_json(json!({ "items": items }))
+                }
+                None => wiremock::ResponseTemplate::new(404),
+            }
+        })
+        .mount(&server)
+        .await;
     for (route, api) in [("/books", books_api), ("/authors", authors_api)] {
         wiremock::Mock::given(wiremock::matchers::path(route))
             .respond_with(api)
@@ -214,7 +245,7 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 203 + 97, "every book and every author");
+    assert_eq!(lines.len(), 203 + 97 + 3, "every book, author and loan");
     assert_eq!(
         lines[0],
         json!({"isbn": "978-000000", "title": "Book 0", "published": null, "price": "5.00", "in_stock": false, "shelf": "S0"})
@@ -253,6 +284,7 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
     let log = text(&all.stderr);
     assert!(log.contains("books: 203 records"), "{log}");
     assert!(log.contains("authors: 97 records"), "{log}");
+    assert!(log.contains("loans: 3 records"), "{log}");
     assert!(log.contains("retry 1 of 5"), "{log}");
     assert!(!log.contains("library-key"), "{log}");
 
@@ -267,11 +299,58 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
     assert!(limited.status.success(), "{}", text(&limited.stderr));
     assert_eq!(text(&limited.stdout).lines().count(), 5);
 
+    // Incremental state: a second run fetches only what changed; a failed run keeps
+    // the old state file intact.
+    let state_file = dir.path().join("state.json");
+    let state_arg = state_file.to_str().unwrap().to_owned();
+    let loans_run = |run: &dyn Fn(&[&str]) -> Output| {
+        run(&[
+            "--base-url",
+            &base_url,
+            "--resource",
+            "loans",
+            "--state",
+            &state_arg,
+            "-q",
+        ])
+    };
+    let first = loans_run(&run);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert_eq!(text(&first.stdout).lines().count(), 3);
+    let saved: Value =
+        serde_json::from_str(&std::fs::read_to_string(&state_file).unwrap()).unwrap();
+    assert_eq!(
+        saved,
+        json!({"loans": {"initial_value": 0, "last_value": 30, "unique_hashes": ["[3]"]}})
+    );
+    loans
+        .lock()
+        .unwrap()
+        .as_mut()
+        .unwrap()
+        .extend([(4, 30), (5, 40)]);
+    let second = loans_run(&run);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert_eq!(
+        text(&second.stdout),
+        "{\"id\":4,\"updated\":30}\n{\"id\":5,\"updated\":40}\n"
+    );
+    let before = std::fs::read_to_string(&state_file).unwrap();
+    assert!(before.contains("\"last_value\": 40"), "{before}");
+    *loans.lock().unwrap() = None;
+    let failed = loans_run(&run);
+    assert_eq!(failed.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&state_file).unwrap(),
+        before,
+        "a failed run leaves the state file alone"
+    );
+
     let unknown = run(&["--resource", "magazines"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert_eq!(
         text(&unknown.stderr),
-        "library: error: no resource `magazines`; resources: books, authors\n"
+        "library: error: no resource `magazines`; resources: books, authors, loans\n"
     );
 
     let no_key = Command::new(&program)

@@ -3,10 +3,12 @@
 //! It fetches one resource or all of them and writes each record as one JSON line on
 //! stdout; logs go to stderr. Generated `src/main.rs` is one call to [`main`].
 
-use crate::{Connector, Error};
+use crate::{Connector, Error, IncrementalState};
 use clap::{CommandFactory, FromArgMatches, Parser};
 use futures_util::StreamExt;
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -22,9 +24,14 @@ struct Args {
     /// Use this base URL instead of the spec's.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Stop each resource after this many records.
+    /// Stop each resource after this many records (an incremental resource stopped
+    /// early does not update its state).
     #[arg(long, value_name = "N")]
     limit: Option<u64>,
+    /// Keep incremental state in this JSON file: read when present, rewritten (atomically)
+    /// after each incremental resource that finished without an error.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
     /// List the resources and exit.
     #[arg(long)]
     list: bool,
@@ -93,10 +100,15 @@ pub fn main<C: Connector>() -> ExitCode {
 
 async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error> {
     let connector = C::from_env_with_base_url(args.base_url.clone())?;
+    let mut states = match &args.state {
+        Some(path) => read_states(path)?,
+        None => BTreeMap::new(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for &resource in resources {
-        let Some(mut lines) = connector.json_lines(resource) else {
+        let state = states.get(resource).cloned();
+        let Some((mut lines, handle)) = connector.json_lines_with_state(resource, state) else {
             continue;
         };
         let started = Instant::now();
@@ -120,6 +132,41 @@ async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error>
             "{resource}: {count} records in {:.2}s",
             started.elapsed().as_secs_f64()
         );
+        if let (Some(path), Some(state)) = (&args.state, handle.and_then(|h| h.state())) {
+            states.insert(resource.to_owned(), state);
+            write_states(path, &states)?;
+        }
     }
     Ok(())
+}
+
+fn read_states(path: &Path) -> Result<BTreeMap<String, IncrementalState>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|e| Error::Config(format!("state file {} is not valid: {e}", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(Error::Config(format!(
+            "cannot read the state file {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Writes beside the file, then renames over it: a crash leaves the old state whole.
+fn write_states(path: &Path, states: &BTreeMap<String, IncrementalState>) -> Result<(), Error> {
+    let failed = |e: std::io::Error| {
+        Error::Config(format!(
+            "cannot write the state file {}: {e}",
+            path.display()
+        ))
+    };
+    let text = serde_json::to_string_pretty(states)
+        .map_err(|e| Error::Config(format!("cannot write the state: {e}")))?;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = std::path::PathBuf::from(temporary);
+    let mut file = std::fs::File::create(&temporary).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    std::fs::rename(&temporary, path).map_err(failed)
 }
