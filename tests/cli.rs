@@ -507,7 +507,7 @@ fn the_checked_in_crates_are_fresh() {
         );
         count += 1;
     }
-    assert_eq!(count, 7);
+    assert_eq!(count, 8);
 }
 
 #[test]

@@ -242,3 +242,61 @@ async fn search_sends_the_cursor_in_the_body() {
         ]
     );
 }
+
+/// Events and their attendees, events fetched incrementally by `updated_since`.
+#[tokio::test]
+async fn conference_events_incrementally_and_attendees_of_each() {
+    let events = std::sync::Arc::new(std::sync::Mutex::new(vec![
+        (1, "2024-02-01T00:00:00Z"),
+        (2, "2024-02-02T00:00:00Z"),
+    ]));
+    let served = events.clone();
+    let server = serve(move |r| {
+        assert_eq!(r.headers.get("authorization").unwrap(), "Bearer conf-token");
+        let path = r.url.path().to_owned();
+        if path == "/v1/events" {
+            let since = param(r, "updated_since").unwrap();
+            let data: Vec<Value> = served
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, updated)| *updated >= since.as_str())
+                .map(|(id, updated)| json!({"id": id, "name": format!("Event {id}"), "updated_at": updated}))
+                .collect();
+            let total = data.len();
+            return ResponseTemplate::new(200).set_body_json(json!({"data": data, "meta": {"total": total}}));
+        }
+        let id: i64 = path.trim_start_matches("/v1/events/").trim_end_matches("/attendees").parse().unwrap();
+        let data: Vec<Value> = (0..id).map(|n| json!({"id": id * 10 + n, "email": format!("a{n}@x.org"), "checked_in": n == 0})).collect();
+        ResponseTemplate::new(200).set_body_json(json!({"data": data, "meta": {"total": id}}))
+    })
+    .await;
+    let mut config = conference_connector::Config::new("conf-token");
+    config.base_url = format!("{}/v1", server.uri());
+    config.fan_out.ordered = true;
+    let client = conference_connector::Client::new(config).unwrap();
+
+    let attendees: Vec<conference_connector::Attendees> =
+        client.attendees().try_collect().await.unwrap();
+    assert_eq!(
+        attendees
+            .iter()
+            .map(|a| (a.events_id, a.id))
+            .collect::<Vec<_>>(),
+        [(1, 10), (2, 20), (2, 21)]
+    );
+
+    let mut run = client.events_incremental(None);
+    let handle = run.handle().unwrap();
+    let first: Vec<i64> = (&mut run).map_ok(|e| e.id).try_collect().await.unwrap();
+    assert_eq!(first, [1, 2]);
+    let state = handle.state().unwrap();
+    events.lock().unwrap().push((3, "2024-02-03T00:00:00Z"));
+    let second: Vec<i64> = client
+        .events_incremental(Some(state))
+        .map_ok(|e| e.id)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(second, [3], "only the event added since the first run");
+}
