@@ -90,6 +90,11 @@ resources:
     columns:
       id: { data_type: bigint, nullable: false }
       born: { data_type: timestamp }
+  - name: awards
+    include_from_parent: [id]
+    endpoint:
+      path: "authors/{resources.authors.id}/awards"
+      paginator: single_page
   - name: loans
     primary_key: id
     endpoint:
@@ -213,6 +218,19 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
         })
         .mount(&server)
         .await;
+    // Every 10th author has one award; the others have none.
+    wiremock::Mock::given(wiremock::matchers::path_regex(r"^/authors/\d+/awards$"))
+        .respond_with(|r: &wiremock::Request| {
+            let id: i64 = r.url.path().split('/').nth(2).unwrap().parse().unwrap();
+            let awards: Vec<Value> = if id % 10 == 0 {
+                vec![json!({"award": format!("prize {id}")})]
+            } else {
+                vec![]
+            };
+            wiremock::ResponseTemplate::new(200).set_body_json(awards)
+        })
+        .mount(&server)
+        .await;
     for (route, api) in [("/books", books_api), ("/authors", authors_api)] {
         wiremock::Mock::given(wiremock::matchers::path(route))
             .respond_with(api)
@@ -245,7 +263,24 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 203 + 97 + 3, "every book, author and loan");
+    assert_eq!(
+        lines.len(),
+        203 + 97 + 9 + 3,
+        "every book, author, award and loan"
+    );
+    let awards: Vec<&Value> = lines.iter().filter(|l| l.get("award").is_some()).collect();
+    assert_eq!(
+        awards.len(),
+        9,
+        "one award for each of authors 10, 20, ..., 90"
+    );
+    assert_eq!(
+        awards
+            .iter()
+            .map(|a| a["_authors_id"].as_i64().unwrap())
+            .sum::<i64>(),
+        450
+    );
     assert_eq!(
         lines[0],
         json!({"isbn": "978-000000", "title": "Book 0", "published": null, "price": "5.00", "in_stock": false, "shelf": "S0"})
@@ -280,11 +315,16 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
         .map(|r| param(r, "start").unwrap())
         .collect();
     // No total: pages until an empty one (97 authors at 40 a page, then an empty page).
-    assert_eq!(author_starts, ["0", "40", "40", "80", "80", "120"]);
+    // Then once more: `awards` streams its parent to fan out over it.
+    assert_eq!(
+        author_starts,
+        ["0", "40", "40", "80", "80", "120", "0", "40", "80", "120"]
+    );
     let log = text(&all.stderr);
     assert!(log.contains("books: 203 records"), "{log}");
     assert!(log.contains("authors: 97 records"), "{log}");
     assert!(log.contains("loans: 3 records"), "{log}");
+    assert!(log.contains("awards: 9 records"), "{log}");
     assert!(log.contains("retry 1 of 5"), "{log}");
     assert!(!log.contains("library-key"), "{log}");
 
@@ -350,7 +390,7 @@ async fn a_generated_crate_builds_outside_the_workspace_and_fetches_every_record
     assert_eq!(unknown.status.code(), Some(2));
     assert_eq!(
         text(&unknown.stderr),
-        "library: error: no resource `magazines`; resources: books, authors, loans\n"
+        "library: error: no resource `magazines`; resources: books, authors, awards, loans\n"
     );
 
     let no_key = Command::new(&program)

@@ -345,6 +345,23 @@ mod tests {
     }
 
     #[test]
+    fn records_without_a_cursor_follow_on_cursor_value_missing() {
+        let record = json!({"id": 1});
+        let mut raise = Tracker::new("r", config(CursorType::Timestamp), &[], None).unwrap();
+        let error = raise.keep(&record).unwrap_err().to_string();
+        assert!(
+            error.starts_with("resource `r`: a record has no cursor value at `updated`"),
+            "{error}"
+        );
+        for (on_missing, kept) in [(OnMissing::Include, true), (OnMissing::Exclude, false)] {
+            let mut c = config(CursorType::Timestamp);
+            c.on_cursor_value_missing = on_missing;
+            let mut tracker = Tracker::new("r", c, &[], None).unwrap();
+            assert_eq!(tracker.keep(&record).unwrap(), kept);
+        }
+    }
+
+    #[test]
     fn numbers_compare_as_numbers() {
         let mut c = config(CursorType::Integer);
         c.initial_value = Some("9");
