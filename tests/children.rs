@@ -197,3 +197,45 @@ async fn a_missing_parent_field_is_an_error_naming_parent_child_and_field() {
         "resource `badges`: field `badge_id` is missing from a record of its parent `attendees`"
     );
 }
+
+/// The fan-out's concurrency bound holds: 4 events whose attendee pages each take
+/// 200 ms need two rounds at concurrency 2 and one round at concurrency 4.
+#[tokio::test]
+async fn fan_out_concurrency_is_bounded() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/events"))
+        .respond_with(|r: &Request| {
+            let offset: i64 = param(r, "offset").unwrap().parse().unwrap();
+            let events: Vec<Value> = (offset + 2..offset + 4)
+                .map(|id| json!({"id": id}))
+                .collect();
+            ResponseTemplate::new(200).set_body_json(json!({"data": events, "total": 4}))
+        })
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::path_regex(r"^/events/\d+/attendees$"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": []}))
+                .set_delay(std::time::Duration::from_millis(200)),
+        )
+        .mount(&server)
+        .await;
+    for (concurrency, at_least, below) in [(2, 400, 2_000), (4, 200, 700)] {
+        let client = client(
+            &server,
+            FanOut {
+                concurrency,
+                ordered: false,
+            },
+        );
+        let started = std::time::Instant::now();
+        let attendees: Vec<children::Attendees> = client.attendees().try_collect().await.unwrap();
+        let elapsed = started.elapsed().as_millis();
+        assert!(attendees.is_empty());
+        assert!(
+            elapsed >= at_least && elapsed < below,
+            "concurrency {concurrency}: {elapsed} ms"
+        );
+    }
+}

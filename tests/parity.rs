@@ -6,6 +6,7 @@
 //! query api key (`key=k3y`) and resource_defaults' params (`per_page=2&sort=asc`).
 
 use buildrs_example::parity::Client;
+use connectorgen_e2e::describe;
 use connectorgen_runtime::serde::Serialize;
 use connectorgen_runtime::Error;
 use futures_util::{Stream, TryStreamExt};
@@ -18,19 +19,6 @@ fn param(request: &Request, name: &str) -> Option<String> {
 
 fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
-}
-
-fn describe(request: &Request) -> String {
-    let mut text = format!("{} {}", request.method, request.url.path());
-    if let Some(query) = request.url.query() {
-        text.push('?');
-        text.push_str(query);
-    }
-    if !request.body.is_empty() {
-        text.push(' ');
-        text.push_str(&String::from_utf8_lossy(&request.body));
-    }
-    text
 }
 
 /// The parity client, pointed at a local server.

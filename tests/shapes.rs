@@ -1,22 +1,10 @@
 //! The connectors of specs/ shaped like real public APIs, each against a local server
 //! that speaks that shape: every record fetched, the exact requests asserted.
 
+use connectorgen_e2e::describe;
 use futures_util::TryStreamExt;
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-fn describe(request: &Request) -> String {
-    let mut text = format!("{} {}", request.method, request.url.path());
-    if let Some(query) = request.url.query() {
-        text.push('?');
-        text.push_str(query);
-    }
-    if !request.body.is_empty() {
-        text.push(' ');
-        text.push_str(&String::from_utf8_lossy(&request.body));
-    }
-    text
-}
 
 async fn serve(
     respond: impl Fn(&Request) -> ResponseTemplate + Send + Sync + 'static,

@@ -177,3 +177,17 @@ pub fn param(request: &Request, name: &str) -> Option<String> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v)
 }
+
+/// A request as `METHOD path?query body`, for asserting the exact requests sent.
+pub fn describe(request: &Request) -> String {
+    let mut text = format!("{} {}", request.method, request.url.path());
+    if let Some(query) = request.url.query() {
+        text.push('?');
+        text.push_str(query);
+    }
+    if !request.body.is_empty() {
+        text.push(' ');
+        text.push_str(&String::from_utf8_lossy(&request.body));
+    }
+    text
+}
