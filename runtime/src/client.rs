@@ -191,9 +191,7 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        self.pages(endpoint)
-            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
-            .try_flatten()
+        records_of(self.pages(endpoint))
     }
 
     /// Every page of an endpoint. The stream ends after the last page, or after the
@@ -240,11 +238,8 @@ impl Client {
         match tracker {
             Ok(tracker) => {
                 let tracker = Arc::new(std::sync::Mutex::new(tracker));
-                let records = self
-                    .walk::<T>(endpoint, None, Some(tracker.clone()))
-                    .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
-                    .try_flatten()
-                    .boxed();
+                let records =
+                    records_of(self.walk::<T>(endpoint, None, Some(tracker.clone()))).boxed();
                 IncrementalRecords {
                     records,
                     handle: Some(StateHandle { tracker, outcome }),
@@ -267,9 +262,7 @@ impl Client {
         P: serde::Serialize + ?Sized,
         T: DeserializeOwned + Send + 'static,
     {
-        self.child_pages(endpoint, parent)
-            .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
-            .try_flatten()
+        records_of(self.child_pages(endpoint, parent))
     }
 
     /// Every page of a child resource for one parent record.
@@ -339,6 +332,7 @@ impl Client {
             endpoint,
             parent,
             tracker,
+            included: None,
             next: None,
             selector: None,
             number: 0,
@@ -597,6 +591,15 @@ fn header_value(name: &str, value: &str) -> Result<HeaderValue> {
         .map_err(|_| Error::Config(format!("the value of header `{name}` is not valid")))
 }
 
+/// The records of a stream of pages, in order.
+fn records_of<T: Send + 'static>(
+    pages: impl Stream<Item = Result<Page<T>>> + Send + 'static,
+) -> impl Stream<Item = Result<T>> + Send + 'static {
+    pages
+        .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+        .try_flatten()
+}
+
 /// One paginated call in progress.
 struct Walk {
     client: Client,
@@ -605,6 +608,9 @@ struct Walk {
     parent: Option<serde_json::Value>,
     /// For an incremental resource: the filter and state of this run.
     tracker: Option<Arc<std::sync::Mutex<Tracker>>>,
+    /// `include_from_parent` fields added to every record; read from the parent when
+    /// the first record needs them.
+    included: Option<Vec<(String, serde_json::Value)>>,
     /// The next request; `None` once the last page has been fetched.
     next: Option<(State, Prepared)>,
     selector: Option<Selector>,
@@ -613,23 +619,22 @@ struct Walk {
 }
 
 impl Walk {
-    /// Copies `include_from_parent` fields into a child record as `_<parent>_<field>`.
-    fn include_from_parent(&self, record: &mut serde_json::Value) -> Result<()> {
-        let (Some(parent), Some(name)) = (&self.parent, self.endpoint.parent) else {
-            return Ok(());
+    /// The `include_from_parent` fields, as `(_<parent>_<field>, value)`: the same for
+    /// every record of this call, so read from the parent once.
+    fn included_fields(&self) -> Result<Vec<(String, serde_json::Value)>> {
+        let (Some(record), Some(name)) = (&self.parent, self.endpoint.parent) else {
+            return Ok(Vec::new());
         };
         let parent = Context {
             child: self.endpoint.resource,
-            parent: Some((name, parent)),
+            parent: Some((name, record)),
             incremental: None,
         };
-        for field in self.endpoint.include_from_parent {
-            let value = parent.field(field)?.clone();
-            if let serde_json::Value::Object(map) = record {
-                map.insert(format!("_{name}_{field}"), value);
-            }
-        }
-        Ok(())
+        self.endpoint
+            .include_from_parent
+            .iter()
+            .map(|field| Ok((format!("_{name}_{field}"), parent.field(field)?.clone())))
+            .collect()
     }
 
     async fn next_page<T: DeserializeOwned>(&mut self) -> Result<Option<Page<T>>> {
@@ -708,6 +713,11 @@ impl Walk {
         }
         self.number += 1;
         let mut records = Vec::with_capacity(values.len());
+        // One lock per page, not per record.
+        let mut tracker = self
+            .tracker
+            .as_ref()
+            .map(|t| t.lock().unwrap_or_else(|e| e.into_inner()));
         for (index, value) in values.into_iter().enumerate() {
             // dlt stores a record that is not an object (a string, a number) in a
             // column named `value`.
@@ -715,16 +725,19 @@ impl Walk {
                 object @ serde_json::Value::Object(_) => object,
                 scalar => serde_json::json!({ "value": scalar }),
             };
-            if let Some(tracker) = &self.tracker {
-                if !tracker
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .keep(&value)?
-                {
+            if let Some(tracker) = tracker.as_mut() {
+                if !tracker.keep(&value)? {
                     continue;
                 }
             }
-            self.include_from_parent(&mut value)?;
+            if self.included.is_none() {
+                self.included = Some(self.included_fields()?);
+            }
+            if let (serde_json::Value::Object(map), Some(included)) = (&mut value, &self.included) {
+                for (key, field) in included {
+                    map.insert(key.clone(), field.clone());
+                }
+            }
             let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
                 resource,
                 url: masked.clone(),
@@ -742,10 +755,8 @@ impl Walk {
             records.push(record);
         }
         // Records sorted by the cursor tell when the rest is out of range.
-        if let Some(tracker) = &self.tracker {
-            if tracker.lock().unwrap_or_else(|e| e.into_inner()).exhausted {
-                self.next = None;
-            }
+        if tracker.is_some_and(|tracker| tracker.exhausted) {
+            self.next = None;
         }
         tracing::debug!(
             resource,

@@ -116,9 +116,20 @@ pub fn client(connector: &Connector) -> TokenStream {
     }
 }
 
+/// `impl Stream<Item = Result<item>> + Send + 'static`, the return type of every fetch.
+fn stream_of(item: TokenStream) -> TokenStream {
+    quote! {
+        impl ::connectorgen_runtime::futures_util::Stream<
+            Item = ::std::result::Result<#item, ::connectorgen_runtime::Error>,
+        > + ::std::marker::Send + 'static
+    }
+}
+
 /// `records()` and `records_pages()` of a resource without a parent.
 fn fetch(resource: &Resource) -> TokenStream {
     let record = ident(&resource.type_name);
+    let records_stream = stream_of(quote! { #record });
+    let pages_stream = stream_of(quote! { ::connectorgen_runtime::Page<#record> });
     let endpoint = ident(&resource.static_name);
     let records = ident(&resource.fn_name);
     let pages = ident(&resource.pages_fn_name);
@@ -129,16 +140,12 @@ fn fetch(resource: &Resource) -> TokenStream {
     let pages_doc = doc(&format!("Every page of `{}`.", resource.name));
     quote! {
         #records_doc
-        pub fn #records(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
-            Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
-        > + ::std::marker::Send + 'static {
+        pub fn #records(&self) -> #records_stream {
             self.inner.records(&#endpoint)
         }
 
         #pages_doc
-        pub fn #pages(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
-            Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
-        > + ::std::marker::Send + 'static {
+        pub fn #pages(&self) -> #pages_stream {
             self.inner.pages(&#endpoint)
         }
     }
@@ -172,6 +179,8 @@ fn fetch_incremental(resource: &Resource) -> TokenStream {
 /// A child resource: all of it (fanned out over its parent), or for one parent record.
 fn fetch_child(connector: &Connector, resource: &Resource, link: &ParentLink) -> TokenStream {
     let record = ident(&resource.type_name);
+    let records_stream = stream_of(quote! { #record });
+    let pages_stream = stream_of(quote! { ::connectorgen_runtime::Page<#record> });
     let endpoint = ident(&resource.static_name);
     let records = ident(&resource.fn_name);
     let records_of = ident(&link.of_fn_name);
@@ -198,23 +207,17 @@ fn fetch_child(connector: &Connector, resource: &Resource, link: &ParentLink) ->
     ));
     quote! {
         #records_doc
-        pub fn #records(&self) -> impl ::connectorgen_runtime::futures_util::Stream<
-            Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
-        > + ::std::marker::Send + 'static {
+        pub fn #records(&self) -> #records_stream {
             self.inner.fan_out(self.#parent_records(), &#endpoint, self.fan_out)
         }
 
         #of_doc
-        pub fn #records_of(&self, parent: &#parent_record) -> impl ::connectorgen_runtime::futures_util::Stream<
-            Item = ::std::result::Result<#record, ::connectorgen_runtime::Error>,
-        > + ::std::marker::Send + 'static {
+        pub fn #records_of(&self, parent: &#parent_record) -> #records_stream {
             self.inner.child_records(&#endpoint, parent)
         }
 
         #pages_of_doc
-        pub fn #pages_of(&self, parent: &#parent_record) -> impl ::connectorgen_runtime::futures_util::Stream<
-            Item = ::std::result::Result<::connectorgen_runtime::Page<#record>, ::connectorgen_runtime::Error>,
-        > + ::std::marker::Send + 'static {
+        pub fn #pages_of(&self, parent: &#parent_record) -> #pages_stream {
             self.inner.child_pages(&#endpoint, parent)
         }
     }
@@ -242,9 +245,8 @@ fn config(connector: &Connector) -> TokenStream {
         quote! { #field: #field.into(), }
     });
     let secret_env = secrets.iter().map(|secret| {
-        let field = ident(&secret.name);
         let var = connector.env_var(&secret.name);
-        quote! { #field: ::connectorgen_runtime::env::secret(#var)?, }
+        quote! { ::connectorgen_runtime::env::secret(#var)? }
     });
     let secret_names: Vec<_> = secrets.iter().map(|s| ident(&s.name)).collect();
     let headers = connector.headers.iter().map(|(name, value)| {
@@ -292,8 +294,9 @@ fn config(connector: &Connector) -> TokenStream {
     });
     let token_url_env = token_url.as_ref().map(|(_, var)| {
         quote! {
-            access_token_url: ::connectorgen_runtime::env::optional(#var)
-                .unwrap_or_else(|| ::std::string::String::from(Self::ACCESS_TOKEN_URL)),
+            if let ::std::option::Option::Some(url) = ::connectorgen_runtime::env::optional(#var) {
+                config.access_token_url = url;
+            }
         }
     });
     let token_url_binding = token_url.as_ref().map(|_| quote! { access_token_url, });
@@ -360,15 +363,12 @@ fn config(connector: &Connector) -> TokenStream {
 
             #from_env_doc
             pub fn from_env() -> Result<Self> {
-                ::std::result::Result::Ok(Config {
-                    base_url: ::connectorgen_runtime::env::optional(#base_url_env)
-                        .unwrap_or_else(|| ::std::string::String::from(Self::BASE_URL)),
-                    #token_url_env
-                    #(#secret_env)*
-                    retry: Self::default_retry(),
-                    timeout: ::std::time::Duration::from_secs(60),
-                    #fan_out_config_init
-                })
+                let mut config = Self::new(#(#secret_env),*);
+                if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(#base_url_env) {
+                    config.base_url = base_url;
+                }
+                #token_url_env
+                ::std::result::Result::Ok(config)
             }
 
             /// The retry policy of the spec's `client.retry`.

@@ -42,14 +42,15 @@ impl Config {
     }
     /// Settings from the environment: `CONFERENCE_BASE_URL` (optional), `CONFERENCE_TOKEN`.
     pub fn from_env() -> Result<Self> {
-        ::std::result::Result::Ok(Config {
-            base_url: ::connectorgen_runtime::env::optional("CONFERENCE_BASE_URL")
-                .unwrap_or_else(|| ::std::string::String::from(Self::BASE_URL)),
-            token: ::connectorgen_runtime::env::secret("CONFERENCE_TOKEN")?,
-            retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
-            fan_out: ::connectorgen_runtime::FanOut::default(),
-        })
+        let mut config = Self::new(
+            ::connectorgen_runtime::env::secret("CONFERENCE_TOKEN")?,
+        );
+        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
+            "CONFERENCE_BASE_URL",
+        ) {
+            config.base_url = base_url;
+        }
+        ::std::result::Result::Ok(config)
     }
     /// The retry policy of the spec's `client.retry`.
     pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {

@@ -47,18 +47,21 @@ impl Config {
     }
     /// Settings from the environment: `CRM_BASE_URL` (optional), `CRM_ACCESS_TOKEN_URL` (optional), `CRM_CLIENT_ID`, `CRM_CLIENT_SECRET`.
     pub fn from_env() -> Result<Self> {
-        ::std::result::Result::Ok(Config {
-            base_url: ::connectorgen_runtime::env::optional("CRM_BASE_URL")
-                .unwrap_or_else(|| ::std::string::String::from(Self::BASE_URL)),
-            access_token_url: ::connectorgen_runtime::env::optional(
-                    "CRM_ACCESS_TOKEN_URL",
-                )
-                .unwrap_or_else(|| ::std::string::String::from(Self::ACCESS_TOKEN_URL)),
-            client_id: ::connectorgen_runtime::env::secret("CRM_CLIENT_ID")?,
-            client_secret: ::connectorgen_runtime::env::secret("CRM_CLIENT_SECRET")?,
-            retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
-        })
+        let mut config = Self::new(
+            ::connectorgen_runtime::env::secret("CRM_CLIENT_ID")?,
+            ::connectorgen_runtime::env::secret("CRM_CLIENT_SECRET")?,
+        );
+        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
+            "CRM_BASE_URL",
+        ) {
+            config.base_url = base_url;
+        }
+        if let ::std::option::Option::Some(url) = ::connectorgen_runtime::env::optional(
+            "CRM_ACCESS_TOKEN_URL",
+        ) {
+            config.access_token_url = url;
+        }
+        ::std::result::Result::Ok(config)
     }
     /// The retry policy of the spec's `client.retry`.
     pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {

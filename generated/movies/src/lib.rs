@@ -38,13 +38,15 @@ impl Config {
     }
     /// Settings from the environment: `MOVIES_BASE_URL` (optional), `MOVIES_API_KEY`.
     pub fn from_env() -> Result<Self> {
-        ::std::result::Result::Ok(Config {
-            base_url: ::connectorgen_runtime::env::optional("MOVIES_BASE_URL")
-                .unwrap_or_else(|| ::std::string::String::from(Self::BASE_URL)),
-            api_key: ::connectorgen_runtime::env::secret("MOVIES_API_KEY")?,
-            retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
-        })
+        let mut config = Self::new(
+            ::connectorgen_runtime::env::secret("MOVIES_API_KEY")?,
+        );
+        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
+            "MOVIES_BASE_URL",
+        ) {
+            config.base_url = base_url;
+        }
+        ::std::result::Result::Ok(config)
     }
     /// The retry policy of the spec's `client.retry`.
     pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
