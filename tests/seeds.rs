@@ -282,7 +282,7 @@ async fn a_record_that_does_not_match_the_spec_is_an_error_naming_the_field() {
         error.to_string(),
         format!(
             "resource `event_data`: {}/v1/events?offset=0&limit=100&api_key=***: record 43 of page 1 \
-             does not match the spec: field `id`: invalid type: null, expected i64",
+             (primary key id=null) does not match the spec: field `id`: invalid type: null, expected i64",
             server.uri()
         )
     );

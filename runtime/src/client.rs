@@ -738,13 +738,21 @@ impl Walk {
                     map.insert(key.clone(), field.clone());
                 }
             }
+            // The key is kept before the record is consumed, to name it in an error.
+            let key: Vec<Option<serde_json::Value>> = self
+                .endpoint
+                .primary_key
+                .iter()
+                .map(|k| value.get(*k).cloned())
+                .collect();
             let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
                 resource,
                 url: masked.clone(),
                 message: format!(
-                    "record {} of page {} does not match the spec: {}{}",
+                    "record {} of page {}{} does not match the spec: {}{}",
                     index + 1,
                     self.number,
+                    describe_key(self.endpoint.primary_key, &key),
                     match e.path().to_string().as_str() {
                         "." => String::new(),
                         path => format!("field `{path}`: "),
@@ -770,4 +778,21 @@ impl Walk {
             url: masked,
         }))
     }
+}
+
+/// ` (primary key id=7)`, naming a record in errors; empty without a key.
+fn describe_key(names: &[&str], values: &[Option<serde_json::Value>]) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = names
+        .iter()
+        .zip(values)
+        .map(|(name, value)| match value {
+            Some(serde_json::Value::String(s)) => format!("{name}={s:?}"),
+            Some(v) => format!("{name}={v}"),
+            None => format!("{name} missing"),
+        })
+        .collect();
+    format!(" (primary key {})", parts.join(", "))
 }

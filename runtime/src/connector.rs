@@ -6,12 +6,17 @@ use std::pin::Pin;
 /// Records of one resource, each serialized as one line of JSON.
 pub type JsonLines = Pin<Box<dyn Stream<Item = Result<String>> + Send>>;
 
+/// Records of one resource as JSON values, for the loader.
+pub type Values = Pin<Box<dyn Stream<Item = Result<serde_json::Value>> + Send>>;
+
 /// What a generated client offers to the generic command-line program.
 pub trait Connector: Sized {
     /// The connector's name (the spec's `name`, or its file stem).
     const NAME: &'static str;
     /// Resource names as written in the spec, in spec order.
     const RESOURCES: &'static [&'static str];
+    /// The table of each resource, in the order of [`RESOURCES`](Self::RESOURCES).
+    const TABLES: &'static [crate::load::TableDef];
 
     /// A client configured from environment variables, with the base URL optionally
     /// replaced.
@@ -30,6 +35,15 @@ pub trait Connector: Sized {
         let _ = state;
         self.json_lines(resource).map(|lines| (lines, None))
     }
+
+    /// The records of a resource as JSON values, from an incremental state where the
+    /// resource is incremental (with the handle of its new state); `None` for an
+    /// unknown resource name.
+    fn values(
+        &self,
+        resource: &str,
+        state: Option<crate::IncrementalState>,
+    ) -> Option<(Values, Option<crate::StateHandle>)>;
 }
 
 /// Serializes a stream of typed records, one JSON document per item.
@@ -40,6 +54,16 @@ pub fn json_lines<T: Serialize>(
         record.and_then(|record| {
             serde_json::to_string(&record)
                 .map_err(|e| Error::Config(format!("cannot write a record as JSON: {e}")))
+        })
+    }))
+}
+
+/// Turns a stream of typed records into JSON values, for the loader.
+pub fn values<T: Serialize>(records: impl Stream<Item = Result<T>> + Send + 'static) -> Values {
+    Box::pin(records.map(|record| {
+        record.and_then(|record| {
+            serde_json::to_value(&record)
+                .map_err(|e| Error::Config(format!("cannot read a record as JSON: {e}")))
         })
     }))
 }

@@ -14,6 +14,7 @@ mod endpoint;
 pub mod env;
 mod error;
 pub mod incremental;
+pub mod load;
 mod mask;
 pub mod paginate;
 #[cfg(feature = "cli")]
@@ -27,7 +28,7 @@ pub mod types;
 
 pub use auth::{ApiKeyLocation, Auth};
 pub use client::{Client, ClientConfig, FanOut, IncrementalRecords, Page};
-pub use connector::{json_lines, Connector, JsonLines};
+pub use connector::{json_lines, values, Connector, JsonLines, Values};
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};
 pub use incremental::{IncrementalState, StateHandle};

@@ -62,6 +62,37 @@ pub fn client(connector: &Connector) -> TokenStream {
         let records = ident(&resource.fn_name);
         quote! { #resource_name => ::std::option::Option::Some(::connectorgen_runtime::json_lines(self.#records())), }
     });
+    let value_arms = connector.resources.iter().map(|resource| {
+        let resource_name = &resource.name;
+        if resource.incremental.is_some() {
+            let name = ident(&format!(
+                "{}_incremental",
+                resource.fn_name.trim_end_matches('_')
+            ));
+            quote! {
+                #resource_name => {
+                    let records = self.#name(state);
+                    let handle = records.handle();
+                    ::std::option::Option::Some((::connectorgen_runtime::values(records), handle))
+                }
+            }
+        } else {
+            let records = ident(&resource.fn_name);
+            quote! {
+                #resource_name => ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.#records()),
+                    ::std::option::Option::None,
+                )),
+            }
+        }
+    });
+    let uses_state = connector.resources.iter().any(|r| r.incremental.is_some());
+    let state_param = if uses_state {
+        quote! { state }
+    } else {
+        quote! { _state }
+    };
+    let tables = connector.resources.iter().map(super::record::table);
     let client_doc = doc(&format!("A client of the `{name}` API."));
     quote! {
         #config
@@ -93,6 +124,7 @@ pub fn client(connector: &Connector) -> TokenStream {
         impl ::connectorgen_runtime::Connector for Client {
             const NAME: &'static str = #name;
             const RESOURCES: &'static [&'static str] = &[#(#resource_names),*];
+            const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[#(#tables),*];
 
             fn from_env_with_base_url(
                 base_url: ::std::option::Option<::std::string::String>,
@@ -112,6 +144,20 @@ pub fn client(connector: &Connector) -> TokenStream {
             }
 
             #stateful
+
+            fn values(
+                &self,
+                resource: &str,
+                #state_param: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+            ) -> ::std::option::Option<(
+                ::connectorgen_runtime::Values,
+                ::std::option::Option<::connectorgen_runtime::StateHandle>,
+            )> {
+                match resource {
+                    #(#value_arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! One struct per resource, with its `Resource` metadata.
 
 use super::{doc, ident};
-use crate::model::{Field, MergeStrategy, Resource, WriteDisposition};
+use crate::model::{DataType, Field, MergeStrategy, Resource, WriteDisposition};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -87,6 +87,60 @@ fn field(field: &Field) -> TokenStream {
         #rename
         #default
         pub #ident: #ty,
+    }
+}
+
+/// The resource's table for the loader: declared columns with their dlt types.
+pub fn table(resource: &Resource) -> TokenStream {
+    let resource_name = &resource.name;
+    let columns = resource.fields.iter().filter(|f| f.typed).map(|field| {
+        let name = &field.name;
+        let data_type = ident(match field.data_type {
+            DataType::Text => "Text",
+            DataType::Bigint => "Bigint",
+            DataType::Double => "Double",
+            DataType::Bool => "Bool",
+            DataType::Timestamp => "Timestamp",
+            DataType::Date => "Date",
+            DataType::Time => "Time",
+            DataType::Decimal => "Decimal",
+            DataType::Json => "Json",
+            DataType::Binary => "Binary",
+            DataType::Wei => "Wei",
+        });
+        let nullable = field.nullable;
+        quote! {
+            ::connectorgen_runtime::load::ColumnDef {
+                name: #name,
+                data_type: ::connectorgen_runtime::load::DataType::#data_type,
+                nullable: #nullable,
+            }
+        }
+    });
+    let primary_key = &resource.primary_key;
+    let merge_key = resource
+        .fields
+        .iter()
+        .filter(|f| f.merge_key)
+        .map(|f| &f.name);
+    let write_disposition = write_disposition(resource.write_disposition);
+    let parent = match &resource.parent {
+        Some(link) => {
+            let parent = &link.resource;
+            quote! { ::std::option::Option::Some(#parent) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    quote! {
+        ::connectorgen_runtime::load::TableDef {
+            resource: #resource_name,
+            table: #resource_name,
+            columns: &[#(#columns),*],
+            primary_key: &[#(#primary_key),*],
+            merge_key: &[#(#merge_key),*],
+            write_disposition: #write_disposition,
+            parent: #parent,
+        }
     }
 }
 

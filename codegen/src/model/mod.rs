@@ -210,7 +210,12 @@ pub struct Field {
     pub data_type: DataType,
     pub nullable: bool,
     pub primary_key: bool,
+    /// Column hint `merge_key: true`.
+    pub merge_key: bool,
     pub description: Option<String>,
+    /// Its type is known from the spec (`false` for an `include_from_parent` field whose
+    /// parent column is not declared: the loader infers its type from the data).
+    pub typed: bool,
 }
 
 /// `incremental`, resolved.

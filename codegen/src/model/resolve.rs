@@ -946,10 +946,12 @@ impl Resolver<'_> {
                     data_type: declared.map_or(DataType::Json, |f| f.data_type),
                     nullable: declared.is_none_or(|f| f.nullable),
                     primary_key: false,
+                    merge_key: false,
                     description: Some(format!(
                         "`{field}` of the parent `{}` record.",
                         link.resource
                     )),
+                    typed: declared.is_some(),
                     name,
                 });
             }
@@ -1077,7 +1079,9 @@ impl Resolver<'_> {
                 data_type,
                 nullable,
                 primary_key: primary,
+                merge_key,
                 description: column.description.clone(),
+                typed: column.data_type.is_some(),
             });
             let ident = &fields[fields.len() - 1].ident;
             if let Some(other) = fields[..fields.len() - 1]

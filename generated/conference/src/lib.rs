@@ -146,6 +146,72 @@ impl Client {
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "conference";
     const RESOURCES: &'static [&'static str] = &["events", "attendees"];
+    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
+        ::connectorgen_runtime::load::TableDef {
+            resource: "events",
+            table: "events",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "name",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "starts_at",
+                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "updated_at",
+                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    nullable: false,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::None,
+        },
+        ::connectorgen_runtime::load::TableDef {
+            resource: "attendees",
+            table: "attendees",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "email",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "checked_in",
+                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "_events_id",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::Some("events"),
+        },
+    ];
     fn from_env_with_base_url(
         base_url: ::std::option::Option<::std::string::String>,
     ) -> Result<Self> {
@@ -196,6 +262,34 @@ impl ::connectorgen_runtime::Connector for Client {
                 self.json_lines(resource)
                     .map(|lines| (lines, ::std::option::Option::None))
             }
+        }
+    }
+    fn values(
+        &self,
+        resource: &str,
+        state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+    ) -> ::std::option::Option<
+        (
+            ::connectorgen_runtime::Values,
+            ::std::option::Option<::connectorgen_runtime::StateHandle>,
+        ),
+    > {
+        match resource {
+            "events" => {
+                let records = self.events_incremental(state);
+                let handle = records.handle();
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(records),
+                    handle,
+                ))
+            }
+            "attendees" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.attendees()),
+                    ::std::option::Option::None,
+                ))
+            }
+            _ => ::std::option::Option::None,
         }
     }
 }

@@ -153,6 +153,62 @@ impl Client {
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "crm";
     const RESOURCES: &'static [&'static str] = &["contacts", "companies"];
+    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
+        ::connectorgen_runtime::load::TableDef {
+            resource: "contacts",
+            table: "contacts",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "email",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "updated_at",
+                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::None,
+        },
+        ::connectorgen_runtime::load::TableDef {
+            resource: "companies",
+            table: "companies",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "name",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "employees",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::None,
+        },
+    ];
     fn from_env_with_base_url(
         base_url: ::std::option::Option<::std::string::String>,
     ) -> Result<Self> {
@@ -176,6 +232,32 @@ impl ::connectorgen_runtime::Connector for Client {
                 ::std::option::Option::Some(
                     ::connectorgen_runtime::json_lines(self.companies()),
                 )
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn values(
+        &self,
+        resource: &str,
+        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+    ) -> ::std::option::Option<
+        (
+            ::connectorgen_runtime::Values,
+            ::std::option::Option<::connectorgen_runtime::StateHandle>,
+        ),
+    > {
+        match resource {
+            "contacts" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.contacts()),
+                    ::std::option::Option::None,
+                ))
+            }
+            "companies" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.companies()),
+                    ::std::option::Option::None,
+                ))
             }
             _ => ::std::option::Option::None,
         }

@@ -125,6 +125,78 @@ impl Client {
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "movies";
     const RESOURCES: &'static [&'static str] = &["popular", "top_rated"];
+    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
+        ::connectorgen_runtime::load::TableDef {
+            resource: "popular",
+            table: "popular",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "title",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "release_date",
+                    data_type: ::connectorgen_runtime::load::DataType::Date,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "vote_average",
+                    data_type: ::connectorgen_runtime::load::DataType::Double,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "adult",
+                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Append,
+            parent: ::std::option::Option::None,
+        },
+        ::connectorgen_runtime::load::TableDef {
+            resource: "top_rated",
+            table: "top_rated",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "title",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "release_date",
+                    data_type: ::connectorgen_runtime::load::DataType::Date,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "vote_average",
+                    data_type: ::connectorgen_runtime::load::DataType::Double,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "adult",
+                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Append,
+            parent: ::std::option::Option::None,
+        },
+    ];
     fn from_env_with_base_url(
         base_url: ::std::option::Option<::std::string::String>,
     ) -> Result<Self> {
@@ -148,6 +220,32 @@ impl ::connectorgen_runtime::Connector for Client {
                 ::std::option::Option::Some(
                     ::connectorgen_runtime::json_lines(self.top_rated()),
                 )
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn values(
+        &self,
+        resource: &str,
+        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+    ) -> ::std::option::Option<
+        (
+            ::connectorgen_runtime::Values,
+            ::std::option::Option<::connectorgen_runtime::StateHandle>,
+        ),
+    > {
+        match resource {
+            "popular" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.popular()),
+                    ::std::option::Option::None,
+                ))
+            }
+            "top_rated" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.top_rated()),
+                    ::std::option::Option::None,
+                ))
             }
             _ => ::std::option::Option::None,
         }

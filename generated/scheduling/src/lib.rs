@@ -111,6 +111,35 @@ impl Client {
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "scheduling";
     const RESOURCES: &'static [&'static str] = &["resource_name"];
+    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
+        ::connectorgen_runtime::load::TableDef {
+            resource: "resource_name",
+            table: "resource_name",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "name",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "status",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::None,
+        },
+    ];
     fn from_env_with_base_url(
         base_url: ::std::option::Option<::std::string::String>,
     ) -> Result<Self> {
@@ -129,6 +158,26 @@ impl ::connectorgen_runtime::Connector for Client {
                 ::std::option::Option::Some(
                     ::connectorgen_runtime::json_lines(self.resource_name()),
                 )
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn values(
+        &self,
+        resource: &str,
+        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+    ) -> ::std::option::Option<
+        (
+            ::connectorgen_runtime::Values,
+            ::std::option::Option<::connectorgen_runtime::StateHandle>,
+        ),
+    > {
+        match resource {
+            "resource_name" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.resource_name()),
+                    ::std::option::Option::None,
+                ))
             }
             _ => ::std::option::Option::None,
         }

@@ -106,6 +106,38 @@ impl Client {
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "search";
     const RESOURCES: &'static [&'static str] = &["documents"];
+    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
+        ::connectorgen_runtime::load::TableDef {
+            resource: "documents",
+            table: "documents",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "title",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "score",
+                    data_type: ::connectorgen_runtime::load::DataType::Double,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "published_at",
+                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Append,
+            parent: ::std::option::Option::None,
+        },
+    ];
     fn from_env_with_base_url(
         base_url: ::std::option::Option<::std::string::String>,
     ) -> Result<Self> {
@@ -124,6 +156,26 @@ impl ::connectorgen_runtime::Connector for Client {
                 ::std::option::Option::Some(
                     ::connectorgen_runtime::json_lines(self.documents()),
                 )
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn values(
+        &self,
+        resource: &str,
+        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+    ) -> ::std::option::Option<
+        (
+            ::connectorgen_runtime::Values,
+            ::std::option::Option<::connectorgen_runtime::StateHandle>,
+        ),
+    > {
+        match resource {
+            "documents" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.documents()),
+                    ::std::option::Option::None,
+                ))
             }
             _ => ::std::option::Option::None,
         }

@@ -128,6 +128,82 @@ impl Client {
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "stripe";
     const RESOURCES: &'static [&'static str] = &["customers", "charges"];
+    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
+        ::connectorgen_runtime::load::TableDef {
+            resource: "customers",
+            table: "customers",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "email",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "created",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "livemode",
+                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "metadata",
+                    data_type: ::connectorgen_runtime::load::DataType::Json,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::None,
+        },
+        ::connectorgen_runtime::load::TableDef {
+            resource: "charges",
+            table: "charges",
+            columns: &[
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "id",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "amount",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "currency",
+                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    nullable: false,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "created",
+                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    nullable: true,
+                },
+                ::connectorgen_runtime::load::ColumnDef {
+                    name: "paid",
+                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    nullable: true,
+                },
+            ],
+            primary_key: &["id"],
+            merge_key: &[],
+            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
+                strategy: ::std::option::Option::None,
+            },
+            parent: ::std::option::Option::None,
+        },
+    ];
     fn from_env_with_base_url(
         base_url: ::std::option::Option<::std::string::String>,
     ) -> Result<Self> {
@@ -151,6 +227,32 @@ impl ::connectorgen_runtime::Connector for Client {
                 ::std::option::Option::Some(
                     ::connectorgen_runtime::json_lines(self.charges()),
                 )
+            }
+            _ => ::std::option::Option::None,
+        }
+    }
+    fn values(
+        &self,
+        resource: &str,
+        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
+    ) -> ::std::option::Option<
+        (
+            ::connectorgen_runtime::Values,
+            ::std::option::Option<::connectorgen_runtime::StateHandle>,
+        ),
+    > {
+        match resource {
+            "customers" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.customers()),
+                    ::std::option::Option::None,
+                ))
+            }
+            "charges" => {
+                ::std::option::Option::Some((
+                    ::connectorgen_runtime::values(self.charges()),
+                    ::std::option::Option::None,
+                ))
             }
             _ => ::std::option::Option::None,
         }

@@ -1,7 +1,10 @@
 //! The command-line program every generated crate builds (feature `cli`).
 //!
-//! It fetches one resource or all of them and writes each record as one JSON line on
-//! stdout; logs go to stderr. Generated `src/main.rs` is one call to [`main`].
+//! Without a subcommand it fetches one resource or all of them and writes each record
+//! as one JSON line on stdout; `sync` loads them into a destination (see
+//! [`crate::load`]). Logs go to stderr. Generated `src/main.rs` is one call to [`main`].
+
+mod sync_command;
 
 use crate::{Connector, Error, IncrementalState};
 use clap::{CommandFactory, FromArgMatches, Parser};
@@ -14,10 +17,13 @@ use std::time::Instant;
 
 #[derive(Debug, Parser)]
 #[command(
-    about = "Fetches records and writes each as one JSON line on stdout.",
-    after_help = "Secrets are read from environment variables (see the crate's README)."
+    about = "Fetches records and writes each as one JSON line on stdout, or loads them into a database (`sync`).",
+    after_help = "Secrets are read from environment variables (see the crate's README).",
+    args_conflicts_with_subcommands = true
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Fetch only this resource (its name as written in the spec). Default: all.
     #[arg(long, value_name = "NAME")]
     resource: Option<String>,
@@ -43,6 +49,40 @@ struct Args {
     quiet: bool,
 }
 
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Load the resources into a destination, each resource in one transaction, with
+    /// its incremental state committed alongside its rows.
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SyncArgs {
+    /// Sync only this resource (repeat for more). Default: all.
+    #[arg(long, value_name = "NAME")]
+    resource: Vec<String>,
+    /// Where to load: sqlite:PATH, postgres://USER@HOST:PORT/DB or
+    /// file:DIR[?format=jsonl|parquet]. Default: sqlite:<connector>.db
+    #[arg(long, value_name = "URL")]
+    destination: Option<String>,
+    /// The PostgreSQL schema (or folder under file:DIR) to load into. Default: the
+    /// connector's name.
+    #[arg(long, value_name = "NAME")]
+    dataset: Option<String>,
+    /// Use this base URL instead of the spec's.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Forget the incremental state and replace the resources' tables.
+    #[arg(long)]
+    full_refresh: bool,
+    /// Log more to stderr (-v: each page, -vv: each request).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Log only errors; no progress.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 /// Runs the program for connector `C` with the process's arguments.
 pub fn main<C: Connector>() -> ExitCode {
     let command = Args::command().name(C::NAME).bin_name(C::NAME);
@@ -50,7 +90,11 @@ pub fn main<C: Connector>() -> ExitCode {
         Ok(args) => args,
         Err(e) => e.exit(),
     };
-    let level = match (args.quiet, args.verbose) {
+    let (quiet, verbose) = match &args.command {
+        Some(Command::Sync(sync)) => (sync.quiet, sync.verbose),
+        None => (args.quiet, args.verbose),
+    };
+    let level = match (quiet, verbose) {
         (true, _) => tracing::Level::ERROR,
         (false, 0) => tracing::Level::INFO,
         (false, 1) => tracing::Level::DEBUG,
@@ -61,6 +105,32 @@ pub fn main<C: Connector>() -> ExitCode {
         .with_max_level(level)
         .with_target(false)
         .init();
+    if let Some(Command::Sync(sync)) = &args.command {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => {
+                eprintln!("{}: error: cannot start the async runtime: {e}", C::NAME);
+                return ExitCode::FAILURE;
+            }
+        };
+        return match runtime.block_on(sync_command::run::<C>(sync_command::Options {
+            resources: sync.resource.clone(),
+            destination: sync.destination.clone(),
+            dataset: sync.dataset.clone(),
+            base_url: sync.base_url.clone(),
+            full_refresh: sync.full_refresh,
+            progress: !sync.quiet,
+        })) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{}: error: {e}", C::NAME);
+                ExitCode::FAILURE
+            }
+        };
+    }
     if args.list {
         for resource in C::RESOURCES {
             println!("{resource}");

@@ -1,0 +1,244 @@
+//! Files: `file:DIR`, laid out as dlt's filesystem destination lays them out, so that
+//! DuckDB, Spark or Trino read them: `DIR/<dataset>/<table>/<load_id>.<file_id>.jsonl`.
+//!
+//! A load writes hidden temporary files and renames them into place at commit, then
+//! writes the state (`_connectorgen_state/<resource>.json`) and the load record
+//! (`_dlt_loads/<schema>__<load_id>.jsonl`). A replace deletes the table's earlier
+//! files at commit. Files cannot be merged: a merge appends, as in dlt's filesystem
+//! destination. One load at a time per dataset folder (an exclusive file lock).
+
+use super::destination::{Counts, Destination, Load, Mode, Stored};
+use super::normalize::Batch;
+use super::schema::{Schema, TableSchema};
+use super::value::format_timestamp;
+use crate::{Error, IncrementalState, Result};
+use serde_json::{Map, Value};
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// A folder of JSON-lines files as a destination.
+#[derive(Debug)]
+pub struct Files {
+    root: PathBuf,
+    lock: Option<File>,
+    /// Files of this load, under their temporary names, with their final names.
+    pending: Vec<(PathBuf, PathBuf)>,
+    writers: Vec<Option<(BufWriter<File>, PathBuf)>>,
+    replaced: Vec<String>,
+    written: u64,
+}
+
+impl Files {
+    /// Makes (or opens) `dir/dataset`.
+    pub fn open(dir: &Path, dataset: &str) -> Result<Files> {
+        let root = dir.join(dataset);
+        fs::create_dir_all(&root).map_err(|e| {
+            Error::Config(format!(
+                "destination file:{}: cannot make the folder {}: {e}",
+                dir.display(),
+                root.display()
+            ))
+        })?;
+        Ok(Files {
+            root,
+            lock: None,
+            pending: Vec::new(),
+            writers: Vec::new(),
+            replaced: Vec::new(),
+            written: 0,
+        })
+    }
+
+    fn error(&self, doing: &str, e: impl std::fmt::Display) -> Error {
+        Error::Config(format!(
+            "destination file:{}: {doing}: {e}",
+            self.root.display()
+        ))
+    }
+
+    fn schema_path(&self) -> PathBuf {
+        self.root.join("_connectorgen_tables.json")
+    }
+
+    fn state_path(&self, resource: &str) -> PathBuf {
+        self.root
+            .join("_connectorgen_state")
+            .join(format!("{}.json", super::naming::normalize_key(resource)))
+    }
+
+    fn read_schema(&self) -> Result<Schema> {
+        match fs::read_to_string(self.schema_path()) {
+            Ok(text) => {
+                let mut schema: Schema = serde_json::from_str(&text)
+                    .map_err(|e| self.error("the table list is not valid", e))?;
+                schema.tables.iter_mut().for_each(TableSchema::reindex);
+                Ok(schema)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Schema::default()),
+            Err(e) => Err(self.error("cannot read the table list", e)),
+        }
+    }
+
+    fn finish(
+        &mut self,
+        load: &Load<'_>,
+        schema: &Schema,
+        state: Option<&IncrementalState>,
+    ) -> std::io::Result<()> {
+        for slot in self.writers.drain(..) {
+            if let Some((mut writer, _)) = slot {
+                writer.flush()?;
+                writer.get_ref().sync_all()?;
+            }
+        }
+        for table in &self.replaced {
+            let folder = self.root.join(table);
+            if let Ok(entries) = fs::read_dir(&folder) {
+                for entry in entries.flatten() {
+                    let name = entry.file_name();
+                    let name = name.to_string_lossy();
+                    if !name.starts_with('.') && !name.starts_with(load.load_id) {
+                        fs::remove_file(entry.path())?;
+                    }
+                }
+            }
+        }
+        for (temporary, path) in self.pending.drain(..) {
+            fs::rename(temporary, path)?;
+        }
+        write_atomically(
+            &self.schema_path(),
+            serde_json::to_string_pretty(schema)?.as_bytes(),
+        )?;
+        if let Some(state) = state {
+            let path = self.state_path(load.def.resource);
+            fs::create_dir_all(path.parent().unwrap_or(&self.root))?;
+            write_atomically(&path, serde_json::to_string_pretty(state)?.as_bytes())?;
+        }
+        let loads = self.root.join("_dlt_loads");
+        fs::create_dir_all(&loads)?;
+        let record = serde_json::json!({
+            "load_id": load.load_id,
+            "schema_name": load.schema_name,
+            "status": 0,
+            "inserted_at": format_timestamp(&chrono::Utc::now()),
+            "schema_version_hash": super::schema_hash(schema),
+        });
+        write_atomically(
+            &loads.join(format!("{}__{}.jsonl", load.schema_name, load.load_id)),
+            format!("{record}\n").as_bytes(),
+        )
+    }
+
+    fn discard(&mut self) {
+        self.writers.clear();
+        for (temporary, _) in self.pending.drain(..) {
+            let _ = fs::remove_file(temporary);
+        }
+    }
+}
+
+impl Destination for Files {
+    fn describe(&self) -> String {
+        format!("file:{}", self.root.display())
+    }
+
+    async fn begin(&mut self, load: &Load<'_>) -> Result<Stored> {
+        let lock =
+            File::create(self.root.join(".lock")).map_err(|e| self.error("cannot lock", e))?;
+        lock.lock().map_err(|e| self.error("cannot lock", e))?;
+        self.lock = Some(lock);
+        self.discard();
+        self.written = 0;
+        let schema = self.read_schema()?;
+        self.replaced = match load.mode {
+            Mode::Replace => schema
+                .family(load.root)
+                .iter()
+                .map(|t| t.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let state = match fs::read_to_string(self.state_path(load.def.resource)) {
+            Ok(text) => Some(
+                serde_json::from_str(&text).map_err(|e| self.error("the state is not valid", e))?,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(self.error("cannot read the state", e)),
+        };
+        Ok(Stored { schema, state })
+    }
+
+    async fn write(&mut self, load: &Load<'_>, schema: &Schema, batch: &Batch) -> Result<()> {
+        for (position, rows) in batch.tables.iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            let table = &schema.tables[position];
+            if self.writers.len() <= position {
+                self.writers.resize_with(position + 1, || None);
+            }
+            if self.writers[position].is_none() {
+                let folder = self.root.join(&table.name);
+                fs::create_dir_all(&folder).map_err(|e| self.error("cannot make a folder", e))?;
+                let name = format!("{}.{}.jsonl", load.load_id, fastrand::u32(..));
+                let temporary = folder.join(format!(".{name}.tmp"));
+                let file = File::create(&temporary).map_err(|e| self.error("cannot write", e))?;
+                self.pending.push((temporary.clone(), folder.join(name)));
+                self.writers[position] = Some((BufWriter::new(file), temporary));
+            }
+            let Some((writer, _)) = self.writers[position].as_mut() else {
+                continue;
+            };
+            for row in rows {
+                let mut object = Map::new();
+                for (column, cell) in table.columns.iter().zip(row) {
+                    if !cell.is_null() {
+                        object.insert(column.name.clone(), cell.to_json());
+                    }
+                }
+                let line = Value::Object(object).to_string();
+                writer
+                    .write_all(line.as_bytes())
+                    .and_then(|()| writer.write_all(b"\n"))
+                    .map_err(|e| Error::Config(format!("destination file: cannot write: {e}")))?;
+            }
+            if table.name == load.root {
+                self.written += rows.len() as u64;
+            }
+        }
+        Ok(())
+    }
+
+    async fn commit(
+        &mut self,
+        load: &Load<'_>,
+        schema: &Schema,
+        state: Option<&IncrementalState>,
+    ) -> Result<Counts> {
+        let result = self.finish(load, schema, state);
+        self.lock = None;
+        result.map_err(|e| self.error("cannot commit the load", e))?;
+        Ok(Counts {
+            inserted: self.written,
+            ..Counts::default()
+        })
+    }
+
+    async fn rollback(&mut self) {
+        self.discard();
+        self.lock = None;
+    }
+}
+
+/// Writes beside the file, then renames over it: a crash leaves the old file whole.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let mut file = File::create(&temporary)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    fs::rename(&temporary, path)
+}

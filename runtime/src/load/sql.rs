@@ -1,0 +1,373 @@
+//! SQL shared by the SQL destinations: quoting, column types, DDL, and the statements
+//! that move a load's staged rows into its tables for each merge strategy (dlt's
+//! semantics, from its `sql_jobs.py`, written anew for SQLite and PostgreSQL).
+
+use super::destination::{Load, Mode};
+use super::normalize::{ID, ROOT_ID, VALID_FROM, VALID_TO};
+use super::schema::{Schema, TableSchema};
+use super::table::DataType;
+use crate::MergeStrategy;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// `"name"`, with embedded quotes doubled.
+pub(crate) fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The SQL type of a dlt data type.
+pub(crate) fn sql_type(dialect: Dialect, data_type: DataType) -> &'static str {
+    match (dialect, data_type) {
+        (Dialect::Sqlite, DataType::Bigint | DataType::Bool) => "INTEGER",
+        (Dialect::Sqlite, DataType::Double) => "REAL",
+        (Dialect::Sqlite, DataType::Binary) => "BLOB",
+        // Text keeps timestamps (RFC 3339, UTC), decimals and wei exact in SQLite.
+        (Dialect::Sqlite, _) => "TEXT",
+        (Dialect::Postgres, DataType::Text) => "varchar",
+        (Dialect::Postgres, DataType::Bigint) => "bigint",
+        (Dialect::Postgres, DataType::Double) => "double precision",
+        (Dialect::Postgres, DataType::Bool) => "boolean",
+        (Dialect::Postgres, DataType::Timestamp) => "timestamp with time zone",
+        (Dialect::Postgres, DataType::Date) => "date",
+        (Dialect::Postgres, DataType::Time) => "time without time zone",
+        (Dialect::Postgres, DataType::Decimal) => "numeric(38,9)",
+        (Dialect::Postgres, DataType::Wei) => "numeric",
+        (Dialect::Postgres, DataType::Json) => "jsonb",
+        (Dialect::Postgres, DataType::Binary) => "bytea",
+    }
+}
+
+/// `CREATE TABLE` for `table` under the (quoted, qualified) name `name`.
+pub(crate) fn create_table(dialect: Dialect, name: &str, table: &TableSchema) -> String {
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}{}",
+                quote(&c.name),
+                sql_type(dialect, c.data_type),
+                if c.nullable { "" } else { " NOT NULL" }
+            )
+        })
+        .collect();
+    format!("CREATE TABLE {name} ({})", columns.join(", "))
+}
+
+/// `ALTER TABLE ... ADD COLUMN` for a column added to an existing table (always
+/// nullable: the table's earlier rows have no value).
+pub(crate) fn add_column(dialect: Dialect, name: &str, column: &super::schema::Column) -> String {
+    format!(
+        "ALTER TABLE {name} ADD COLUMN {} {}",
+        quote(&column.name),
+        sql_type(dialect, column.data_type)
+    )
+}
+
+/// The statements that change `known` (what the destination has) into `schema`, for
+/// the tables in `tables`: new tables, then new columns.
+pub(crate) fn evolve(
+    dialect: Dialect,
+    known: &Schema,
+    schema: &Schema,
+    tables: impl Iterator<Item = usize>,
+    name: impl Fn(&str) -> String,
+) -> Vec<String> {
+    let mut statements = Vec::new();
+    for position in tables {
+        let table = &schema.tables[position];
+        match known.table(&table.name) {
+            None => statements.push(create_table(dialect, &name(&table.name), table)),
+            Some(existing) => {
+                for column in &table.columns[existing.columns.len().min(table.columns.len())..] {
+                    statements.push(add_column(dialect, &name(&table.name), column));
+                }
+            }
+        }
+    }
+    statements
+}
+
+/// Names, for writing SQL about one load.
+pub(crate) struct Names<'a> {
+    pub dialect: Dialect,
+    /// Quoted, qualified name of a table.
+    pub target: &'a dyn Fn(&str) -> String,
+    /// Quoted name of a table's staging table.
+    pub staging: &'a dyn Fn(&str) -> String,
+}
+
+fn columns(table: &TableSchema) -> String {
+    table
+        .columns
+        .iter()
+        .map(|c| quote(&c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `("a", "b")`.
+fn tuple(columns: &[String]) -> String {
+    let parts: Vec<String> = columns.iter().map(|c| quote(c)).collect();
+    format!("({})", parts.join(", "))
+}
+
+/// `d.k = s.k AND ...`.
+fn equal(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("d.{0} = s.{0}", quote(c)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// What the rows changed by a statement of a merge count as, in the root table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tally {
+    Inserted,
+    Updated,
+    /// Deleted (delete-insert: replaced) or retired (scd2).
+    Deleted,
+}
+
+/// The statements of a merge, in order.
+#[derive(Debug, Default)]
+pub(crate) struct MergePlan {
+    /// delete-insert, before the statements: how many staged root rows replace a row
+    /// with the same primary key (those count as updated, not deleted and inserted).
+    pub count_replaced: Option<String>,
+    pub statements: Vec<(String, Option<Tally>)>,
+}
+
+/// The statements that move staged rows into the tables of `load`'s resource.
+pub(crate) fn merge(
+    names: &Names<'_>,
+    load: &Load<'_>,
+    schema: &Schema,
+    boundary: &str,
+) -> MergePlan {
+    let Mode::Merge(strategy) = load.mode else {
+        return MergePlan::default();
+    };
+    let Some(root) = schema.table(load.root) else {
+        return MergePlan::default();
+    };
+    let children: Vec<&TableSchema> = schema
+        .family(load.root)
+        .into_iter()
+        .filter(|t| t.name != load.root)
+        .collect();
+    let r = (names.target)(&root.name);
+    let sr = (names.staging)(&root.name);
+    let pk = load.primary_key;
+    let mk = load.merge_key;
+    let mut statements: Vec<(String, Option<Tally>)> = Vec::new();
+    let mut push = |sql: String, tally: Option<Tally>| statements.push((sql, tally));
+    let order = match names.dialect {
+        Dialect::Sqlite => "rowid",
+        Dialect::Postgres => "_stg_seq",
+    };
+    // Duplicates of one key inside a load: the last one wins (and its children).
+    let dedup_key: &[String] = if strategy == MergeStrategy::Scd2 {
+        &[]
+    } else {
+        pk
+    };
+    if !dedup_key.is_empty() {
+        push(
+            format!(
+                "DELETE FROM {sr} WHERE {order} NOT IN (SELECT max({order}) FROM {sr} GROUP BY {})",
+                dedup_key
+                    .iter()
+                    .map(|c| quote(c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None,
+        );
+        for child in &children {
+            if child.position(ROOT_ID).is_some() {
+                push(
+                    format!(
+                        "DELETE FROM {} WHERE {root_id} NOT IN (SELECT {id} FROM {sr})",
+                        (names.staging)(&child.name),
+                        root_id = quote(ROOT_ID),
+                        id = quote(ID),
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+    // Rows of the table that this load replaces: same primary key or same merge key.
+    let matched = [pk, mk]
+        .iter()
+        .filter(|key| !key.is_empty())
+        .map(|key| format!("{0} IN (SELECT {0} FROM {sr})", tuple(key)))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let count_replaced = (!pk.is_empty()).then(|| {
+        format!(
+            "SELECT count(*) FROM {sr} AS s WHERE EXISTS (SELECT 1 FROM {r} AS d WHERE {})",
+            equal(pk)
+        )
+    });
+    let all = columns(root);
+    let id = quote(ID);
+    // Child rows not in the table yet (their ids derive from their root row's).
+    let insert_new_children = |push: &mut dyn FnMut(String, Option<Tally>)| {
+        for child in &children {
+            let cols = columns(child);
+            let t = (names.target)(&child.name);
+            push(
+                format!(
+                    "INSERT INTO {t} ({cols}) SELECT {cols} FROM {} AS s \
+                     WHERE s.{id} NOT IN (SELECT {id} FROM {t})",
+                    (names.staging)(&child.name)
+                ),
+                None,
+            );
+        }
+    };
+    match strategy {
+        MergeStrategy::DeleteInsert => {
+            for child in &children {
+                if child.position(ROOT_ID).is_some() {
+                    push(
+                        format!(
+                            "DELETE FROM {} WHERE {} IN (SELECT {id} FROM {r} WHERE {matched})",
+                            (names.target)(&child.name),
+                            quote(ROOT_ID),
+                        ),
+                        None,
+                    );
+                }
+            }
+            push(
+                format!("DELETE FROM {r} WHERE {matched}"),
+                Some(Tally::Deleted),
+            );
+            push(
+                format!("INSERT INTO {r} ({all}) SELECT {all} FROM {sr}"),
+                Some(Tally::Inserted),
+            );
+            for child in &children {
+                let cols = columns(child);
+                push(
+                    format!(
+                        "INSERT INTO {} ({cols}) SELECT {cols} FROM {}",
+                        (names.target)(&child.name),
+                        (names.staging)(&child.name)
+                    ),
+                    None,
+                );
+            }
+            MergePlan {
+                count_replaced,
+                statements,
+            }
+        }
+        MergeStrategy::Upsert | MergeStrategy::InsertOnly => {
+            if strategy == MergeStrategy::Upsert {
+                // Root ids are key hashes: an updated record's children are replaced.
+                for child in &children {
+                    if child.position(ROOT_ID).is_some() {
+                        push(
+                            format!(
+                                "DELETE FROM {} WHERE {} IN (SELECT {id} FROM {sr})",
+                                (names.target)(&child.name),
+                                quote(ROOT_ID),
+                            ),
+                            None,
+                        );
+                    }
+                }
+                let set: Vec<String> = root
+                    .columns
+                    .iter()
+                    .map(|c| format!("{0} = s.{0}", quote(&c.name)))
+                    .collect();
+                push(
+                    format!(
+                        "UPDATE {r} AS d SET {} FROM {sr} AS s WHERE {}",
+                        set.join(", "),
+                        equal(pk)
+                    ),
+                    Some(Tally::Updated),
+                );
+            }
+            push(
+                format!(
+                    "INSERT INTO {r} ({all}) SELECT {all} FROM {sr} AS s \
+                     WHERE NOT EXISTS (SELECT 1 FROM {r} AS d WHERE {})",
+                    equal(pk)
+                ),
+                Some(Tally::Inserted),
+            );
+            insert_new_children(&mut push);
+            MergePlan {
+                count_replaced: None,
+                statements,
+            }
+        }
+        MergeStrategy::Scd2 => {
+            let boundary = match names.dialect {
+                Dialect::Sqlite => format!("'{boundary}'"),
+                Dialect::Postgres => format!("'{boundary}'::timestamptz"),
+            };
+            let (from, to) = (quote(VALID_FROM), quote(VALID_TO));
+            let partition = if mk.is_empty() {
+                String::new()
+            } else {
+                format!(" AND {0} IN (SELECT {0} FROM {sr})", tuple(mk))
+            };
+            // Identical versions twice in one load are one version.
+            push(
+                format!(
+                    "DELETE FROM {sr} WHERE {order} NOT IN (SELECT min({order}) FROM {sr} GROUP BY {id})"
+                ),
+                None,
+            );
+            // Versions absent from this load are retired (within the merge key's
+            // partitions when there is one).
+            push(
+                format!(
+                    "UPDATE {r} SET {to} = {boundary} \
+                     WHERE {to} IS NULL AND {id} NOT IN (SELECT {id} FROM {sr}){partition}"
+                ),
+                Some(Tally::Deleted),
+            );
+            let values: Vec<String> = root
+                .columns
+                .iter()
+                .map(|c| {
+                    let name = quote(&c.name);
+                    if name == from {
+                        boundary.clone()
+                    } else if name == to {
+                        "NULL".to_owned()
+                    } else {
+                        format!("s.{name}")
+                    }
+                })
+                .collect();
+            push(
+                format!(
+                    "INSERT INTO {r} ({all}) SELECT {} FROM {sr} AS s \
+                     WHERE s.{id} NOT IN (SELECT {id} FROM {r} WHERE {to} IS NULL)",
+                    values.join(", ")
+                ),
+                Some(Tally::Inserted),
+            );
+            insert_new_children(&mut push);
+            MergePlan {
+                count_replaced: None,
+                statements,
+            }
+        }
+    }
+}
