@@ -167,7 +167,7 @@ mod tests {
             ("HTTPServer", "http_server"),
             ("has space", "has_space"),
             ("a-b", "a_b"),
-            ("e-mail@home", "e_maila_home"),
+            ("e-mail@home", "e_mailahome"),
             ("1st", "_1st"),
             ("trailing_", "trailingx"),
             ("double__under", "double_under"),
