@@ -4,7 +4,7 @@
 
 use connectorgen_e2e::{Fault, OffsetApi};
 use connectorgen_runtime::load::{self, sqlite::Sqlite, Event, SyncOptions, SyncReport};
-use connectorgen_runtime::{Connector, RetryPolicy};
+use connectorgen_runtime::{Connector, MergeStrategy, RetryPolicy, WriteDisposition};
 use rusqlite::Connection;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -231,4 +231,565 @@ async fn merge_lays_tables_out_as_dlt_and_a_second_run_changes_exactly_the_chang
     assert_eq!(count(&db, "event_data__sessions"), 252);
     assert_eq!(count(&db, "event_data__sessions__speakers"), 504);
     assert_eq!(rows(&db, "SELECT count(*) FROM _dlt_loads"), [[json!(2)]]);
+}
+
+/// The events connector with another write disposition for `event_data`.
+struct Disposed<const MODE: u8>(events_connector::Client);
+
+impl<const MODE: u8> Connector for Disposed<MODE> {
+    const NAME: &'static str = "events";
+    const RESOURCES: &'static [&'static str] = &["event_data"];
+    const TABLES: &'static [load::TableDef] = &[load::TableDef {
+        write_disposition: match MODE {
+            0 => WriteDisposition::Append,
+            1 => WriteDisposition::Replace,
+            2 => WriteDisposition::Merge {
+                strategy: Some(MergeStrategy::Upsert),
+            },
+            3 => WriteDisposition::Merge {
+                strategy: Some(MergeStrategy::Scd2),
+            },
+            _ => WriteDisposition::Skip,
+        },
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }];
+
+    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
+        unreachable!("tests build their clients")
+    }
+
+    fn json_lines(&self, resource: &str) -> Option<connectorgen_runtime::JsonLines> {
+        self.0.json_lines(resource)
+    }
+
+    fn values(
+        &self,
+        resource: &str,
+        state: Option<connectorgen_runtime::IncrementalState>,
+    ) -> Option<(
+        connectorgen_runtime::Values,
+        Option<connectorgen_runtime::StateHandle>,
+    )> {
+        self.0.values(resource, state)
+    }
+}
+
+const APPEND: u8 = 0;
+const REPLACE: u8 = 1;
+const UPSERT: u8 = 2;
+const SCD2: u8 = 3;
+const SKIP: u8 = 4;
+
+async fn serve(records: Vec<Value>) -> wiremock::MockServer {
+    OffsetApi::new(records, "api_key", KEY)
+        .serve("/v1/events")
+        .await
+}
+
+#[tokio::test]
+async fn append_adds_every_run_and_replace_keeps_only_the_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let server = serve(events(120)).await;
+    for _ in 0..2 {
+        sync_into(
+            &Disposed::<APPEND>(client(&server)),
+            &db,
+            SyncOptions::default(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT count(*), count(DISTINCT id), count(DISTINCT _dlt_load_id) FROM event_data"
+        ),
+        [[json!(240), json!(120), json!(2)]]
+    );
+    assert!(
+        !columns(&db, "event_data__tags").contains(&"_dlt_root_id".to_owned()),
+        "only merge tables carry root ids"
+    );
+
+    let db = dir.path().join("replace.db");
+    for _ in 0..2 {
+        let report = sync_into(
+            &Disposed::<REPLACE>(client(&server)),
+            &db,
+            SyncOptions::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.tables[0].mode, Some(load::Mode::Replace));
+    }
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT count(*), count(DISTINCT _dlt_load_id) FROM event_data"
+        ),
+        [[json!(120), json!(1)]]
+    );
+    assert_eq!(count(&db, "event_data__sessions__speakers"), 240);
+}
+
+#[tokio::test]
+async fn a_replace_that_fails_halfway_leaves_the_old_tables_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let server = serve(events(300)).await;
+    let first = sync_into(
+        &Disposed::<REPLACE>(client(&server)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let before = rows(&db, "SELECT * FROM event_data ORDER BY id");
+    let speakers = rows(
+        &db,
+        "SELECT * FROM event_data__sessions__speakers ORDER BY _dlt_id",
+    );
+
+    // The API fails on the third page: two pages were already written into the load.
+    let failing = OffsetApi::new(events(300), "api_key", KEY)
+        .faults([Fault::new(200, 500)])
+        .serve("/v1/events")
+        .await;
+    let error = sync_into(
+        &Disposed::<REPLACE>(client(&failing)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(error.starts_with("resource `event_data`: GET "), "{error}");
+    assert!(
+        error.contains("offset=200&limit=100&api_key=*** returned 500"),
+        "{error}"
+    );
+
+    assert_eq!(rows(&db, "SELECT * FROM event_data ORDER BY id"), before);
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT * FROM event_data__sessions__speakers ORDER BY _dlt_id"
+        ),
+        speakers
+    );
+    assert_eq!(
+        rows(&db, "SELECT load_id FROM _dlt_loads"),
+        [[json!(first.load_id)]]
+    );
+}
+
+#[tokio::test]
+async fn upsert_keeps_ids_from_the_key_and_updates_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    sync_into(
+        &Disposed::<UPSERT>(client(&serve(events(10)).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    // dlt's key hash of {"id": 1}.
+    assert_eq!(
+        rows(&db, "SELECT _dlt_id FROM event_data WHERE id = 1"),
+        [[json!("z5jIxXIbUnmbKw")]]
+    );
+
+    let mut changed = events(12);
+    changed[0]["name"] = json!("first, renamed");
+    changed[0]["sessions"] = json!([{"title": "new talk", "speakers": ["cy"]}]);
+    let report = sync_into(
+        &Disposed::<UPSERT>(client(&serve(changed).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let counts = report.tables[0].counts;
+    assert_eq!((counts.inserted, counts.updated), (2, 10));
+    assert_eq!(
+        rows(&db, "SELECT _dlt_id, name FROM event_data WHERE id = 1"),
+        [[json!("z5jIxXIbUnmbKw"), json!("first, renamed")]]
+    );
+    assert_eq!(
+        rows(&db, "SELECT s.value FROM event_data__sessions__speakers s JOIN event_data e ON s._dlt_root_id = e._dlt_id WHERE e.id = 1"),
+        [[json!("cy")]]
+    );
+    assert_eq!(count(&db, "event_data"), 12);
+    assert_eq!(count(&db, "event_data__sessions"), 12);
+}
+
+#[tokio::test]
+async fn scd2_keeps_every_version_with_its_validity() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let first = sync_into(
+        &Disposed::<SCD2>(client(&serve(events(5)).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        columns(&db, "event_data")[..2],
+        ["_dlt_valid_from", "_dlt_valid_to"]
+    );
+
+    // Event 2 changes, event 5 disappears, events 1, 3, 4 stay as they were.
+    let mut changed = events(4);
+    changed[1]["name"] = json!("second, renamed");
+    let second = sync_into(
+        &Disposed::<SCD2>(client(&serve(changed).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let counts = second.tables[0].counts;
+    assert_eq!(
+        (counts.inserted, counts.deleted),
+        (1, 2),
+        "one new version, two retired"
+    );
+
+    let versions = rows(&db, "SELECT id, name, _dlt_valid_from, _dlt_valid_to FROM event_data ORDER BY id, _dlt_valid_from");
+    let at = |load_id: &str| json!(load::sqlite::load_time(load_id));
+    assert_eq!(
+        versions,
+        [
+            vec![json!(1), json!("event 1"), at(&first.load_id), Value::Null],
+            vec![
+                json!(2),
+                json!("event 2"),
+                at(&first.load_id),
+                at(&second.load_id)
+            ],
+            vec![
+                json!(2),
+                json!("second, renamed"),
+                at(&second.load_id),
+                Value::Null
+            ],
+            vec![json!(3), json!("event 3"), at(&first.load_id), Value::Null],
+            vec![json!(4), json!("event 4"), at(&first.load_id), Value::Null],
+            vec![
+                json!(5),
+                json!("event 5"),
+                at(&first.load_id),
+                at(&second.load_id)
+            ],
+        ]
+    );
+    // Children of the new version only.
+    assert_eq!(count(&db, "event_data__sessions"), 6);
+}
+
+#[tokio::test]
+async fn duplicates_of_one_key_in_a_load_keep_the_last_and_skip_loads_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let mut records = events(3);
+    let mut again = records[1].clone();
+    again["name"] = json!("the last word");
+    again["tags"] = json!(["only"]);
+    records.push(again);
+    sync_into(&client(&serve(records).await), &db, SyncOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        rows(&db, "SELECT id, name FROM event_data ORDER BY id"),
+        [
+            [json!(1), json!("event 1")],
+            [json!(2), json!("the last word")],
+            [json!(3), json!("event 3")]
+        ]
+    );
+    assert_eq!(
+        rows(&db, "SELECT t.value FROM event_data__tags t JOIN event_data e ON t._dlt_root_id = e._dlt_id WHERE e.id = 2"),
+        [[json!("only")]]
+    );
+    assert_eq!(count(&db, "event_data__sessions"), 3);
+
+    let server = serve(events(3)).await;
+    let report = sync_into(
+        &Disposed::<SKIP>(client(&server)),
+        &dir.path().join("skip.db"),
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.tables[0].mode, None);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_record_that_does_not_fit_its_column_fails_the_resource_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    sync_into(
+        &client(&serve(events(150)).await),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let before = rows(&db, "SELECT * FROM event_data ORDER BY id");
+
+    let mut records = events(150);
+    records[120]["id"] = json!("one hundred twenty-one");
+    let server = serve(records).await;
+    let error = sync_into(&client(&server), &db, SyncOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        format!(
+            "resource `event_data`: {}/v1/events?offset=100&limit=100&api_key=***: record 21 of page 2 \
+             (primary key id=\"one hundred twenty-one\") does not match the spec: field `id`: \
+             invalid type: string \"one hundred twenty-one\", expected i64",
+            server.uri()
+        )
+    );
+    assert_eq!(rows(&db, "SELECT * FROM event_data ORDER BY id"), before);
+}
+
+#[tokio::test]
+async fn an_unusable_destination_is_named_before_any_request() {
+    let server = serve(events(3)).await;
+    let url = "sqlite:/no/such/folder/events.db";
+    let parsed = load::DestinationUrl::parse(url).unwrap();
+    let error = load::AnyDestination::open(&parsed, "events")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("destination sqlite:/no/such/folder/events.db: cannot open the database"),
+        "{error}"
+    );
+
+    let error = load::DestinationUrl::parse("postgres://loader:hunter2@[::1:5432/db")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error
+            .starts_with("destination `postgres://loader:hunter2@[::1:5432/db` is not a valid URL"),
+        "{error}"
+    );
+    let error = load::DestinationUrl::parse("mysql://loader:hunter2@localhost/db")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "destination `mysql://loader:***@localhost/db` is not understood; use sqlite:PATH, \
+         postgres://USER@HOST:PORT/DB or file:DIR[?format=jsonl|parquet]"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn incremental_state_is_committed_with_the_rows() {
+    use wiremock::{Mock, ResponseTemplate};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("conference.db");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(vec![
+        (1, "2024-02-01T00:00:00Z"),
+        (2, "2024-02-02T00:00:00Z"),
+    ]));
+    let served = events.clone();
+    let server = wiremock::MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/v1/events"))
+        .respond_with(move |r: &wiremock::Request| {
+            let since = connectorgen_e2e::param(r, "updated_since").unwrap();
+            let data: Vec<Value> = served
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, updated)| *updated >= since.as_str())
+                .map(|(id, updated)| json!({"id": id, "name": format!("Event {id}"), "updated_at": updated}))
+                .collect();
+            let total = data.len();
+            ResponseTemplate::new(200).set_body_json(json!({"data": data, "meta": {"total": total}}))
+        })
+        .mount(&server)
+        .await;
+    let mut config = conference_connector::Config::new("conf-token");
+    config.base_url = format!("{}/v1", server.uri());
+    let client = conference_connector::Client::new(config).unwrap();
+    let only_events = || SyncOptions {
+        resources: vec!["events".into()],
+        ..SyncOptions::default()
+    };
+
+    let first = sync_into(&client, &db, only_events()).await.unwrap();
+    assert_eq!(first.tables[0].records, 2);
+    let state = rows(
+        &db,
+        "SELECT resource, state, load_id FROM _connectorgen_state",
+    );
+    assert_eq!(state.len(), 1);
+    assert_eq!(state[0][0], json!("events"));
+    assert_eq!(state[0][2], json!(first.load_id));
+    let saved: Value = serde_json::from_str(state[0][1].as_str().unwrap()).unwrap();
+    assert_eq!(saved["last_value"], json!("2024-02-02T00:00:00Z"));
+
+    events.lock().unwrap().push((3, "2024-02-03T00:00:00Z"));
+    let second = sync_into(&client, &db, only_events()).await.unwrap();
+    assert_eq!(
+        second.tables[0].records, 1,
+        "only the event changed since the first run"
+    );
+    assert_eq!(
+        rows(&db, "SELECT id FROM events ORDER BY id"),
+        [[json!(1)], [json!(2)], [json!(3)]]
+    );
+    let last = server.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(
+        connectorgen_e2e::param(&last, "updated_since").as_deref(),
+        Some("2024-02-02T00:00:00Z")
+    );
+
+    // A full refresh forgets the state and replaces the table.
+    let third = sync_into(
+        &client,
+        &db,
+        SyncOptions {
+            full_refresh: true,
+            ..only_events()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (third.tables[0].records, third.tables[0].counts.deleted),
+        (3, 3)
+    );
+    assert_eq!(count(&db, "events"), 3);
+}
+
+#[test]
+fn two_syncs_at_once_wait_for_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(
+        OffsetApi::new(events(400), "api_key", KEY)
+            .delay(std::time::Duration::from_millis(20))
+            .serve("/v1/events"),
+    );
+    let uri = server.uri();
+    let threads: Vec<_> = (0..2)
+        .map(|_| {
+            let db = db.clone();
+            let uri = uri.clone();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let mut config = events_connector::Config::new(KEY);
+                config.base_url = uri;
+                let client = Disposed::<APPEND>(events_connector::Client::new(config).unwrap());
+                runtime
+                    .block_on(sync_into(
+                        &client,
+                        &db,
+                        SyncOptions {
+                            batch_records: 50,
+                            ..SyncOptions::default()
+                        },
+                    ))
+                    .unwrap()
+            })
+        })
+        .collect();
+    let reports: Vec<SyncReport> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_ne!(reports[0].load_id, reports[1].load_id);
+    // Each load's rows are one contiguous run: the loads did not interleave.
+    let runs = rows(
+        &db,
+        "SELECT _dlt_load_id, count(*), max(rowid) - min(rowid) + 1 FROM event_data GROUP BY 1",
+    );
+    assert_eq!(runs.len(), 2);
+    for run in runs {
+        assert_eq!((run[1].clone(), run[2].clone()), (json!(400), json!(400)));
+    }
+}
+
+/// Run by `a_killed_sync_leaves_the_database_as_it_was`, in a process of its own.
+#[tokio::test]
+#[ignore = "the child process of a_killed_sync_leaves_the_database_as_it_was"]
+async fn sync_to_be_killed() {
+    let (Ok(db), Ok(uri)) = (
+        std::env::var("KILLED_SYNC_DB"),
+        std::env::var("KILLED_SYNC_URI"),
+    ) else {
+        return;
+    };
+    let mut config = events_connector::Config::new(KEY);
+    config.base_url = uri;
+    let client = events_connector::Client::new(config).unwrap();
+    sync_into(&client, Path::new(&db), SyncOptions::default())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_killed_sync_leaves_the_database_as_it_was_and_the_next_run_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    sync_into(
+        &client(&serve(events(100)).await),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let before = rows(&db, "SELECT * FROM event_data ORDER BY id");
+
+    let mut changed = events(1000);
+    changed[0]["name"] = json!("changed");
+    let server = OffsetApi::new(changed, "api_key", KEY)
+        .delay(std::time::Duration::from_millis(100))
+        .serve("/v1/events")
+        .await;
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "sync_to_be_killed", "--ignored", "--nocapture"])
+        .env("KILLED_SYNC_DB", &db)
+        .env("KILLED_SYNC_URI", server.uri())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it in the middle: after five of its ten pages (rows of 4+ batches written).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while server.received_requests().await.unwrap().len() < 6 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child did not get going"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    assert_eq!(rows(&db, "SELECT * FROM event_data ORDER BY id"), before);
+    assert_eq!(count(&db, "_dlt_loads"), 1);
+
+    let server = serve(events(1000)).await;
+    let report = sync_into(&client(&server), &db, SyncOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(report.tables[0].records, 1000);
+    assert_eq!(
+        rows(&db, "SELECT count(*), count(DISTINCT id) FROM event_data"),
+        [[json!(1000), json!(1000)]]
+    );
+    assert_eq!(count(&db, "event_data__sessions"), 1000);
 }

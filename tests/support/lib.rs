@@ -44,6 +44,7 @@ pub struct OffsetApi {
     total_key: Option<String>,
     key_header: Option<String>,
     faults: Arc<Mutex<VecDeque<Fault>>>,
+    delay: std::time::Duration,
 }
 
 impl OffsetApi {
@@ -58,6 +59,7 @@ impl OffsetApi {
             total_key: Some("total".to_owned()),
             key_header: None,
             faults: Arc::default(),
+            delay: std::time::Duration::ZERO,
         }
     }
 
@@ -79,6 +81,12 @@ impl OffsetApi {
     pub fn keys(mut self, records: &str, total: Option<&str>) -> OffsetApi {
         self.records_key = records.to_owned();
         self.total_key = total.map(str::to_owned);
+        self
+    }
+
+    /// Answers every page after `delay` (a slow API).
+    pub fn delay(mut self, delay: std::time::Duration) -> OffsetApi {
+        self.delay = delay;
         self
     }
 
@@ -161,7 +169,9 @@ impl Respond for OffsetApi {
                 at = &mut at[key];
             }
         }
-        ResponseTemplate::new(200).set_body_json(body)
+        ResponseTemplate::new(200)
+            .set_body_json(body)
+            .set_delay(self.delay)
     }
 }
 

@@ -86,11 +86,9 @@ impl Files {
         schema: &Schema,
         state: Option<&IncrementalState>,
     ) -> std::io::Result<()> {
-        for slot in self.writers.drain(..) {
-            if let Some((mut writer, _)) = slot {
-                writer.flush()?;
-                writer.get_ref().sync_all()?;
-            }
+        for (mut writer, _) in self.writers.drain(..).flatten() {
+            writer.flush()?;
+            writer.get_ref().sync_all()?;
         }
         for table in &self.replaced {
             let folder = self.root.join(table);

@@ -90,20 +90,6 @@ enum RootId {
 impl Normalizer {
     /// A normalizer for `def`'s table; declares its columns in `schema`.
     pub fn new(def: &TableDef, mode: Mode, schema: &mut Schema, load_id: &str) -> Normalizer {
-        let root = naming::normalize_key(def.table);
-        let position = schema.ensure(&root, None);
-        let table = &mut schema.tables[position];
-        for column in def.columns {
-            let name = naming::normalize_key(column.name);
-            if table.position(&name).is_none() {
-                table.add(Column {
-                    name,
-                    data_type: column.data_type,
-                    nullable: column.nullable,
-                    declared: true,
-                });
-            }
-        }
         use crate::MergeStrategy as S;
         let (root_key, root_id) = match mode {
             Mode::Merge(S::DeleteInsert) => (true, RootId::Random),
@@ -111,17 +97,25 @@ impl Normalizer {
             Mode::Merge(S::Scd2) => (false, RootId::RowHash),
             Mode::Append | Mode::Replace => (false, RootId::Random),
         };
-        if root_id == RootId::RowHash {
-            // dlt puts the validity columns first.
-            let table = &mut schema.tables[position];
-            for name in [VALID_FROM, VALID_TO] {
-                table.add(Column {
-                    name: name.to_owned(),
-                    data_type: DataType::Timestamp,
-                    nullable: true,
-                    declared: true,
-                });
-            }
+        let root = naming::normalize_key(def.table);
+        let position = schema.ensure(&root, None);
+        let table = &mut schema.tables[position];
+        // dlt puts scd2's validity columns first.
+        let validity = [VALID_FROM, VALID_TO]
+            .into_iter()
+            .filter(|_| root_id == RootId::RowHash)
+            .map(|name| (name.to_owned(), DataType::Timestamp, true));
+        let declared = def
+            .columns
+            .iter()
+            .map(|c| (naming::normalize_key(c.name), c.data_type, c.nullable));
+        for (name, data_type, nullable) in validity.chain(declared) {
+            table.add(Column {
+                name,
+                data_type,
+                nullable,
+                declared: true,
+            });
         }
         Normalizer {
             root,

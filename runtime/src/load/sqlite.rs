@@ -398,7 +398,7 @@ fn replace_table(schema: &mut Schema, table: &TableSchema) {
 }
 
 /// The time of a load (its id is Unix seconds), as scd2 validity boundaries.
-pub(crate) fn load_time(load_id: &str) -> String {
+pub fn load_time(load_id: &str) -> String {
     let seconds: f64 = load_id.parse().unwrap_or_default();
     let time = chrono::DateTime::from_timestamp_micros((seconds * 1e6) as i64).unwrap_or_default();
     format_timestamp(&time)
