@@ -15,6 +15,8 @@ mod crate_files;
 mod diagnostics;
 pub mod emit;
 mod format;
+#[cfg(feature = "mock")]
+pub mod mock;
 pub mod model;
 mod sanitize;
 pub mod spec;

@@ -49,6 +49,27 @@ enum Command {
         #[arg(required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Serve a local HTTP API that speaks a spec (needs the `mock` feature).
+    ///
+    /// Every resource at its path, behind its paginator and data_selector envelope,
+    /// with deterministic records made from its columns. The first line on stdout is
+    /// `listening on http://127.0.0.1:PORT`; it runs until stopped.
+    Mock {
+        /// The spec file.
+        spec: PathBuf,
+        /// Port on 127.0.0.1 (default: any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Records of each top-level resource.
+        #[arg(long, default_value_t = 250)]
+        records: u64,
+        /// Fail every K-th request with 503.
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        fail_every: u64,
+        /// Answer every K-th request with 429 and Retry-After: 1.
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        throttle_every: u64,
+    },
 }
 
 #[derive(clap::Args)]
@@ -71,6 +92,13 @@ fn main() -> ExitCode {
             runtime,
         } => check(&specs, &generated, &runtime),
         Command::Validate { specs } => validate(&specs),
+        Command::Mock {
+            spec,
+            port,
+            records,
+            fail_every,
+            throttle_every,
+        } => mock(&spec, port, records, fail_every, throttle_every),
     };
     match result {
         Ok(code) => code,
@@ -247,4 +275,44 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn repository_root(path: &Path) -> Option<&Path> {
     path.ancestors().find(|dir| dir.join(".git").exists())
+}
+
+#[cfg(feature = "mock")]
+fn mock(
+    spec: &Path,
+    port: u16,
+    records: u64,
+    fail_every: u64,
+    throttle_every: u64,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Write as _;
+    let connector = load(spec)?;
+    let options = connectorgen::mock::MockOptions {
+        port,
+        records,
+        fail_every,
+        throttle_every,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let mock = connectorgen::mock::start(connector, options)
+            .await
+            .context("cannot listen on 127.0.0.1")?;
+        let mut out = std::io::stdout();
+        writeln!(out, "listening on http://{}", mock.address)?;
+        writeln!(out, "base URL: {}", mock.base_url)?;
+        out.flush()?;
+        tokio::signal::ctrl_c().await?;
+        drop(mock);
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[cfg(not(feature = "mock"))]
+fn mock(_: &Path, _: u16, _: u64, _: u64, _: u64) -> anyhow::Result<ExitCode> {
+    bail!("this connectorgen was built without the `mock` feature: cargo run -p connectorgen --features mock -- mock SPEC")
 }

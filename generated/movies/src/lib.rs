@@ -121,6 +121,16 @@ impl Client {
     > + ::std::marker::Send + 'static {
         self.inner.pages(&TOP_RATED)
     }
+    /// Loads resources into a destination (all of them when `options.resources` is
+    /// empty), each in one transaction with its incremental state: see
+    /// [`connectorgen_runtime::load::sync`].
+    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+        &self,
+        destination: &mut D,
+        options: &::connectorgen_runtime::load::SyncOptions,
+    ) -> Result<::connectorgen_runtime::load::SyncReport> {
+        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+    }
 }
 impl ::connectorgen_runtime::Connector for Client {
     const NAME: &'static str = "movies";
