@@ -27,6 +27,10 @@ pub fn record(resource: &Resource, index: u64, seed: u64) -> Value {
     if n.is_multiple_of(5) {
         fields.insert("mock_note".into(), json!(format!("note {n}")));
         fields.insert("mock_labels".into(), json!(["a", "b"]));
+        fields.insert(
+            "mock_venue".into(),
+            json!({"city": "Lisbon", "geo": {"lat": 38.72, "lon": -9.14}}),
+        );
     }
     Value::Object(fields)
 }
