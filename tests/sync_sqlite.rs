@@ -249,7 +249,12 @@ impl<const MODE: u8> Connector for Disposed<MODE> {
             3 => WriteDisposition::Merge {
                 strategy: Some(MergeStrategy::Scd2),
             },
+            5 => WriteDisposition::Merge { strategy: None },
             _ => WriteDisposition::Skip,
+        },
+        primary_key: match MODE {
+            5 => &["id", "name"],
+            _ => &["id"],
         },
         ..<events_connector::Client as Connector>::TABLES[0]
     }];
@@ -279,6 +284,7 @@ const REPLACE: u8 = 1;
 const UPSERT: u8 = 2;
 const SCD2: u8 = 3;
 const SKIP: u8 = 4;
+const COMPOSITE_KEY: u8 = 5;
 
 async fn serve(records: Vec<Value>) -> wiremock::MockServer {
     OffsetApi::new(records, "api_key", KEY)
@@ -578,8 +584,7 @@ async fn an_unusable_destination_is_named_before_any_request() {
         .unwrap_err()
         .to_string();
     assert!(
-        error
-            .starts_with("destination `postgres://loader:hunter2@[::1:5432/db` is not a valid URL"),
+        error.starts_with("destination `postgres://***@[::1:5432/db` is not a valid URL"),
         "{error}"
     );
     let error = load::DestinationUrl::parse("mysql://loader:hunter2@localhost/db")
@@ -792,4 +797,73 @@ async fn a_killed_sync_leaves_the_database_as_it_was_and_the_next_run_completes(
         [[json!(1000), json!(1000)]]
     );
     assert_eq!(count(&db, "event_data__sessions"), 1000);
+}
+
+#[tokio::test]
+async fn duplicates_in_an_upsert_keep_the_last_record_and_only_its_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let mut records = events(3);
+    records[1]["sessions"] = json!([{"title": "a"}, {"title": "b"}, {"title": "c"}]);
+    let mut again = records[1].clone();
+    again["sessions"] = json!([{"title": "x"}]);
+    records.push(again);
+    let report = sync_into(
+        &Disposed::<UPSERT>(client(&serve(records).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.tables[0].counts.inserted, 3);
+    assert_eq!(
+        rows(&db, "SELECT s.title FROM event_data__sessions s JOIN event_data e ON s._dlt_root_id = e._dlt_id WHERE e.id = 2"),
+        [[json!("x")]]
+    );
+}
+
+#[tokio::test]
+async fn a_composite_key_merges_and_an_empty_scd2_load_retires_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    for _ in 0..2 {
+        sync_into(
+            &Disposed::<COMPOSITE_KEY>(client(&serve(events(30)).await)),
+            &db,
+            SyncOptions::default(),
+        )
+        .await
+        .unwrap();
+    }
+    assert_eq!(
+        rows(&db, "SELECT count(*), count(DISTINCT id) FROM event_data"),
+        [[json!(30), json!(30)]]
+    );
+
+    let db = dir.path().join("scd2.db");
+    sync_into(
+        &Disposed::<SCD2>(client(&serve(events(5)).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let report = sync_into(
+        &Disposed::<SCD2>(client(&serve(Vec::new()).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.tables[0].records, report.tables[0].counts.deleted),
+        (0, 0)
+    );
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT count(*) FROM event_data WHERE _dlt_valid_to IS NULL"
+        ),
+        [[json!(5)]]
+    );
 }

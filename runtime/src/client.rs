@@ -781,7 +781,7 @@ impl Walk {
 }
 
 /// ` (primary key id=7)`, naming a record in errors; empty without a key.
-fn describe_key(names: &[&str], values: &[Option<serde_json::Value>]) -> String {
+pub(crate) fn describe_key(names: &[&str], values: &[Option<serde_json::Value>]) -> String {
     if names.is_empty() {
         return String::new();
     }

@@ -90,6 +90,11 @@ impl Files {
             writer.flush()?;
             writer.get_ref().sync_all()?;
         }
+        // The new files first, then the old ones go: a crash in between leaves both,
+        // never neither.
+        for (temporary, path) in self.pending.drain(..) {
+            fs::rename(temporary, path)?;
+        }
         for table in &self.replaced {
             let folder = self.root.join(table);
             if let Ok(entries) = fs::read_dir(&folder) {
@@ -101,9 +106,6 @@ impl Files {
                     }
                 }
             }
-        }
-        for (temporary, path) in self.pending.drain(..) {
-            fs::rename(temporary, path)?;
         }
         write_atomically(
             &self.schema_path(),

@@ -26,6 +26,9 @@ pub const VALID_TO: &str = "_dlt_valid_to";
 #[derive(Debug, Default)]
 pub struct Batch {
     pub tables: Vec<Vec<Vec<Cell>>>,
+    /// For each row of `tables`, the number of the record (in the load) it came from,
+    /// so a record and all its child rows can be dropped together (a duplicate key).
+    pub ordinals: Vec<Vec<u64>>,
     /// Root records in this batch.
     pub records: usize,
 }
@@ -44,14 +47,17 @@ impl Batch {
 
     pub fn clear(&mut self) {
         self.tables.iter_mut().for_each(Vec::clear);
+        self.ordinals.iter_mut().for_each(Vec::clear);
         self.records = 0;
     }
 
-    fn push(&mut self, table: usize, row: Vec<Cell>) {
+    fn push(&mut self, table: usize, row: Vec<Cell>, ordinal: u64) {
         if self.tables.len() <= table {
             self.tables.resize_with(table + 1, Vec::new);
+            self.ordinals.resize_with(table + 1, Vec::new);
         }
         self.tables[table].push(row);
+        self.ordinals[table].push(ordinal);
     }
 }
 
@@ -74,6 +80,8 @@ pub struct Normalizer {
     root_id: RootId,
     /// Normalized primary key columns (for key-hash ids).
     primary_key: Vec<String>,
+    /// Records normalized so far in this load.
+    records: u64,
 }
 
 /// How the `_dlt_id` of a root row is made, as dlt makes it per merge strategy.
@@ -127,6 +135,7 @@ impl Normalizer {
                 .iter()
                 .map(|k| naming::normalize_key(k))
                 .collect(),
+            records: 0,
         }
     }
 
@@ -137,7 +146,7 @@ impl Normalizer {
 
     /// Adds the rows of one record to `batch`.
     pub fn record(
-        &self,
+        &mut self,
         schema: &mut Schema,
         record: &Value,
         batch: &mut Batch,
@@ -174,11 +183,19 @@ impl Normalizer {
             Cell::Text(id.clone()),
             &mut row,
         );
-        batch.push(table, row);
+        self.records += 1;
+        let ordinal = self.records;
+        batch.push(table, row, ordinal);
         batch.records += 1;
         let root_id = self.root_key.then_some(id.as_str());
+        let parent = Parent {
+            table: &self.root,
+            id: &id,
+            root_id,
+            ordinal,
+        };
         for (field, items) in lists {
-            self.list(schema, &self.root, &field, items, &id, root_id, batch)?;
+            list(schema, &parent, &field, items, batch)?;
         }
         Ok(())
     }
@@ -201,83 +218,93 @@ impl Normalizer {
         let object: Map<String, Value> = key.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
         digest(Value::Object(object).to_string().as_bytes())
     }
+}
 
-    /// The rows of child table `<parent>__<field>`, one per item of `items`.
-    #[allow(clippy::too_many_arguments)]
-    fn list(
-        &self,
-        schema: &mut Schema,
-        parent: &str,
-        field: &str,
-        items: &[Value],
-        parent_id: &str,
-        root_id: Option<&str>,
-        batch: &mut Batch,
-    ) -> Result<(), Misfit> {
-        let name = format!("{parent}{PATH_SEPARATOR}{field}");
-        let table = schema.ensure(&name, Some(parent));
-        for (index, item) in items.iter().enumerate() {
-            let mut row = Vec::new();
-            let mut lists = Vec::new();
-            match item {
-                Value::Object(fields) => flatten(schema, table, fields, &mut row, &mut lists)?,
-                // A list in a list: a row with only dlt's columns, whose items go to
-                // the table `<name>__list`.
-                Value::Array(inner) if !inner.is_empty() => {
-                    lists.push(("list".to_owned(), inner.as_slice()))
-                }
-                Value::Array(_) => {}
-                scalar => set(schema, table, "value", scalar, &mut row)?,
+/// The row a child table's rows hang off.
+struct Parent<'a> {
+    table: &'a str,
+    id: &'a str,
+    root_id: Option<&'a str>,
+    ordinal: u64,
+}
+
+/// The rows of child table `<parent>__<field>`, one per item of `items`.
+fn list(
+    schema: &mut Schema,
+    parent: &Parent<'_>,
+    field: &str,
+    items: &[Value],
+    batch: &mut Batch,
+) -> Result<(), Misfit> {
+    let name = format!("{}{PATH_SEPARATOR}{field}", parent.table);
+    let table = schema.ensure(&name, Some(parent.table));
+    for (index, item) in items.iter().enumerate() {
+        let mut row = Vec::new();
+        let mut lists = Vec::new();
+        match item {
+            Value::Object(fields) => flatten(schema, table, fields, &mut row, &mut lists)?,
+            // A list in a list: a row with only dlt's columns, whose items go to the
+            // table `<name>__list`.
+            Value::Array(inner) if !inner.is_empty() => {
+                lists.push(("list".to_owned(), inner.as_slice()))
             }
-            let id = derived_id(parent_id, &name, index);
-            if let Some(root_id) = root_id {
-                let cell = Cell::Text(root_id.to_owned());
-                set_cell(
-                    schema,
-                    table,
-                    ROOT_ID,
-                    DataType::Text,
-                    false,
-                    cell,
-                    &mut row,
-                );
-            }
-            let parent_cell = Cell::Text(parent_id.to_owned());
-            set_cell(
-                schema,
-                table,
-                PARENT_ID,
-                DataType::Text,
-                false,
-                parent_cell,
-                &mut row,
-            );
-            let index_cell = Cell::Bigint(index as i64);
-            set_cell(
-                schema,
-                table,
-                LIST_INDEX,
-                DataType::Bigint,
-                false,
-                index_cell,
-                &mut row,
-            );
-            set_cell(
-                schema,
-                table,
-                ID,
-                DataType::Text,
-                false,
-                Cell::Text(id.clone()),
-                &mut row,
-            );
-            batch.push(table, row);
-            for (field, inner) in lists {
-                self.list(schema, &name, &field, inner, &id, root_id, batch)?;
-            }
+            Value::Array(_) => {}
+            scalar => set(schema, table, "value", scalar, &mut row)?,
         }
-        Ok(())
+        let id = derived_id(parent.id, &name, index);
+        if let Some(root_id) = parent.root_id {
+            let cell = Cell::Text(root_id.to_owned());
+            set_cell(
+                schema,
+                table,
+                ROOT_ID,
+                DataType::Text,
+                false,
+                cell,
+                &mut row,
+            );
+        }
+        let parent_cell = Cell::Text(parent.id.to_owned());
+        set_cell(
+            schema,
+            table,
+            PARENT_ID,
+            DataType::Text,
+            false,
+            parent_cell,
+            &mut row,
+        );
+        let index_cell = Cell::Bigint(index as i64);
+        set_cell(
+            schema,
+            table,
+            LIST_INDEX,
+            DataType::Bigint,
+            false,
+            index_cell,
+            &mut row,
+        );
+        set_cell(
+            schema,
+            table,
+            ID,
+            DataType::Text,
+            false,
+            Cell::Text(id.clone()),
+            &mut row,
+        );
+        batch.push(table, row, parent.ordinal);
+        let child = Parent {
+            table: &name,
+            id: &id,
+            root_id: parent.root_id,
+            ordinal: parent.ordinal,
+        };
+        for (field, inner) in lists {
+            list(schema, &child, &field, inner, batch)?;
+        }
     }
+    Ok(())
 }
 
 /// Writes the fields of an object into `row`, nested objects as `outer__inner`

@@ -90,14 +90,21 @@ impl DestinationUrl {
     }
 }
 
-/// A URL with its password (if any) replaced by `***`.
+/// A URL with its password (if any) replaced by `***`; a URL too broken to parse
+/// has everything between `://` and its last `@` replaced.
 pub fn mask(text: &str) -> String {
     match url::Url::parse(text) {
         Ok(mut url) if url.password().is_some() => {
             let _ = url.set_password(Some("***"));
             url.to_string()
         }
-        _ => text.to_owned(),
+        Ok(_) => text.to_owned(),
+        Err(_) => match (text.find("://"), text.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme + 3 => {
+                format!("{}***{}", &text[..scheme + 3], &text[at..])
+            }
+            _ => text.to_owned(),
+        },
     }
 }
 

@@ -43,9 +43,19 @@ pub(crate) fn sql_type(dialect: Dialect, data_type: DataType) -> &'static str {
     }
 }
 
-/// `CREATE TABLE` for `table` under the (quoted, qualified) name `name`.
-pub(crate) fn create_table(dialect: Dialect, name: &str, table: &TableSchema) -> String {
-    let columns: Vec<String> = table
+/// The staging tables' extra column: the number of the record a row came from, so a
+/// record and its child rows are dropped together, and the last duplicate is known.
+pub(crate) const RECORD: &str = "_stg_record";
+
+/// `CREATE TABLE` for `table` under the (quoted, qualified) name `name`; a staging
+/// table also gets the [`RECORD`] column.
+pub(crate) fn create_table(
+    dialect: Dialect,
+    name: &str,
+    table: &TableSchema,
+    staging: bool,
+) -> String {
+    let mut columns: Vec<String> = table
         .columns
         .iter()
         .map(|c| {
@@ -57,6 +67,9 @@ pub(crate) fn create_table(dialect: Dialect, name: &str, table: &TableSchema) ->
             )
         })
         .collect();
+    if staging {
+        columns.push(format!("{} bigint NOT NULL", quote(RECORD)));
+    }
     format!("CREATE TABLE {name} ({})", columns.join(", "))
 }
 
@@ -71,19 +84,24 @@ pub(crate) fn add_column(dialect: Dialect, name: &str, column: &super::schema::C
 }
 
 /// The statements that change `known` (what the destination has) into `schema`, for
-/// the tables in `tables`: new tables, then new columns.
+/// the tables in `tables`: new tables, then new columns. Tables without columns yet
+/// (a resource that sent nothing) are left for a later load.
 pub(crate) fn evolve(
     dialect: Dialect,
     known: &Schema,
     schema: &Schema,
     tables: impl Iterator<Item = usize>,
     name: impl Fn(&str) -> String,
+    staging: bool,
 ) -> Vec<String> {
     let mut statements = Vec::new();
     for position in tables {
         let table = &schema.tables[position];
+        if table.columns.is_empty() {
+            continue;
+        }
         match known.table(&table.name) {
-            None => statements.push(create_table(dialect, &name(&table.name), table)),
+            None => statements.push(create_table(dialect, &name(&table.name), table, staging)),
             Some(existing) => {
                 for column in &table.columns[existing.columns.len().min(table.columns.len())..] {
                     statements.push(add_column(dialect, &name(&table.name), column));
@@ -112,10 +130,18 @@ fn columns(table: &TableSchema) -> String {
         .join(", ")
 }
 
-/// `("a", "b")`.
+/// `"a", "b"`.
+fn list(columns: &[String]) -> String {
+    columns
+        .iter()
+        .map(|c| quote(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `("a", "b")`, a row value.
 fn tuple(columns: &[String]) -> String {
-    let parts: Vec<String> = columns.iter().map(|c| quote(c)).collect();
-    format!("({})", parts.join(", "))
+    format!("({})", list(columns))
 }
 
 /// `d.k = s.k AND ...`.
@@ -136,9 +162,11 @@ pub(crate) enum Tally {
     Deleted,
 }
 
-/// The statements of a merge, in order.
+/// The statements of a merge, in order: `prepare` (de-duplicate the staged rows), then
+/// `count_replaced`, then `statements`.
 #[derive(Debug, Default)]
 pub(crate) struct MergePlan {
+    pub prepare: Vec<String>,
     /// delete-insert, before the statements: how many staged root rows replace a row
     /// with the same primary key (those count as updated, not deleted and inserted).
     pub count_replaced: Option<String>,
@@ -167,49 +195,33 @@ pub(crate) fn merge(
     let sr = (names.staging)(&root.name);
     let pk = load.primary_key;
     let mk = load.merge_key;
-    let mut statements: Vec<(String, Option<Tally>)> = Vec::new();
-    let mut push = |sql: String, tally: Option<Tally>| statements.push((sql, tally));
-    let order = match names.dialect {
-        Dialect::Sqlite => "rowid",
-        Dialect::Postgres => "_stg_seq",
+    let record = quote(RECORD);
+    // Duplicates inside a load: the last record of a key wins (scd2: the first of
+    // identical versions), and the child rows of the dropped ones go with them.
+    let mut prepare = Vec::new();
+    let duplicates = match strategy {
+        MergeStrategy::Scd2 => Some(("min", quote(ID))),
+        _ if !pk.is_empty() => Some(("max", list(pk))),
+        _ => None,
     };
-    // Duplicates of one key inside a load: the last one wins (and its children).
-    let dedup_key: &[String] = if strategy == MergeStrategy::Scd2 {
-        &[]
-    } else {
-        pk
-    };
-    if !dedup_key.is_empty() {
-        push(
-            format!(
-                "DELETE FROM {sr} WHERE {order} NOT IN (SELECT max({order}) FROM {sr} GROUP BY {})",
-                dedup_key
-                    .iter()
-                    .map(|c| quote(c))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            None,
-        );
+    if let Some((keep, key)) = duplicates {
+        prepare.push(format!(
+            "DELETE FROM {sr} WHERE {record} NOT IN (SELECT {keep}({record}) FROM {sr} GROUP BY {key})"
+        ));
         for child in &children {
-            if child.position(ROOT_ID).is_some() {
-                push(
-                    format!(
-                        "DELETE FROM {} WHERE {root_id} NOT IN (SELECT {id} FROM {sr})",
-                        (names.staging)(&child.name),
-                        root_id = quote(ROOT_ID),
-                        id = quote(ID),
-                    ),
-                    None,
-                );
-            }
+            prepare.push(format!(
+                "DELETE FROM {} WHERE {record} NOT IN (SELECT {record} FROM {sr})",
+                (names.staging)(&child.name)
+            ));
         }
     }
+    let mut statements: Vec<(String, Option<Tally>)> = Vec::new();
+    let mut push = |sql: String, tally: Option<Tally>| statements.push((sql, tally));
     // Rows of the table that this load replaces: same primary key or same merge key.
     let matched = [pk, mk]
         .iter()
         .filter(|key| !key.is_empty())
-        .map(|key| format!("{0} IN (SELECT {0} FROM {sr})", tuple(key)))
+        .map(|key| format!("{} IN (SELECT {} FROM {sr})", tuple(key), list(key)))
         .collect::<Vec<_>>()
         .join(" OR ");
     let count_replaced = (!pk.is_empty()).then(|| {
@@ -269,6 +281,7 @@ pub(crate) fn merge(
                 );
             }
             MergePlan {
+                prepare,
                 count_replaced,
                 statements,
             }
@@ -302,6 +315,22 @@ pub(crate) fn merge(
                     Some(Tally::Updated),
                 );
             }
+            if strategy == MergeStrategy::InsertOnly {
+                // Only the children of records new to the table (before they are in it).
+                for child in children.iter().filter(|c| c.position(ROOT_ID).is_some()) {
+                    let cols = columns(child);
+                    push(
+                        format!(
+                            "INSERT INTO {} ({cols}) SELECT {cols} FROM {} \
+                             WHERE {} NOT IN (SELECT {id} FROM {r})",
+                            (names.target)(&child.name),
+                            (names.staging)(&child.name),
+                            quote(ROOT_ID)
+                        ),
+                        None,
+                    );
+                }
+            }
             push(
                 format!(
                     "INSERT INTO {r} ({all}) SELECT {all} FROM {sr} AS s \
@@ -310,8 +339,11 @@ pub(crate) fn merge(
                 ),
                 Some(Tally::Inserted),
             );
-            insert_new_children(&mut push);
+            if strategy == MergeStrategy::Upsert {
+                insert_new_children(&mut push);
+            }
             MergePlan {
+                prepare,
                 count_replaced: None,
                 statements,
             }
@@ -325,15 +357,8 @@ pub(crate) fn merge(
             let partition = if mk.is_empty() {
                 String::new()
             } else {
-                format!(" AND {0} IN (SELECT {0} FROM {sr})", tuple(mk))
+                format!(" AND {} IN (SELECT {} FROM {sr})", tuple(mk), list(mk))
             };
-            // Identical versions twice in one load are one version.
-            push(
-                format!(
-                    "DELETE FROM {sr} WHERE {order} NOT IN (SELECT min({order}) FROM {sr} GROUP BY {id})"
-                ),
-                None,
-            );
             // Versions absent from this load are retired (within the merge key's
             // partitions when there is one).
             push(
@@ -367,6 +392,7 @@ pub(crate) fn merge(
             );
             insert_new_children(&mut push);
             MergePlan {
+                prepare,
                 count_replaced: None,
                 statements,
             }

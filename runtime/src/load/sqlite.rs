@@ -143,6 +143,7 @@ impl Sqlite {
             schema,
             family.iter().copied(),
             |t| format!("main.{}", quote(t)),
+            false,
         );
         for statement in &statements {
             self.connection.execute(statement, [])?;
@@ -160,6 +161,7 @@ impl Sqlite {
                 schema,
                 family.iter().copied(),
                 |t| format!("temp.{}", staging(t)),
+                true,
             );
             for statement in &statements {
                 // Staging tables are temporary: CREATE TEMP.
@@ -201,7 +203,8 @@ impl Sqlite {
         self.connection.execute(
             &format!(
                 "CREATE INDEX IF NOT EXISTS main.{} ON {} ({})",
-                quote(&format!("{}__key", table.name)),
+                // `:` never appears in a normalized name: no table can take the index's name.
+                quote(&format!("{}:key", table.name)),
                 quote(&table.name),
                 columns.join(", ")
             ),
@@ -222,15 +225,25 @@ impl Sqlite {
             } else {
                 format!("main.{}", quote(&table.name))
             };
-            let columns: Vec<String> = table.columns.iter().map(|c| quote(&c.name)).collect();
+            let width = table.columns.len();
+            let mut columns: Vec<String> = table.columns.iter().map(|c| quote(&c.name)).collect();
+            if merge {
+                columns.push(quote(sql::RECORD));
+            }
             let placeholders = vec!["?"; columns.len()].join(", ");
             let mut statement = self.connection.prepare_cached(&format!(
                 "INSERT INTO {target} ({}) VALUES ({placeholders})",
                 columns.join(", ")
             ))?;
-            for row in rows {
-                let cells = (0..columns.len()).map(|i| SqlCell(row.get(i).unwrap_or(&Cell::Null)));
-                statement.execute(rusqlite::params_from_iter(cells))?;
+            for (row, ordinal) in rows.iter().zip(&batch.ordinals[position]) {
+                let cells = (0..width).map(|i| SqlCell(row.get(i).unwrap_or(&Cell::Null)));
+                if merge {
+                    let ordinal = Cell::Bigint(*ordinal as i64);
+                    let cells = cells.chain(std::iter::once(SqlCell(&ordinal)));
+                    statement.execute(rusqlite::params_from_iter(cells))?;
+                } else {
+                    statement.execute(rusqlite::params_from_iter(cells))?;
+                }
             }
             if table.name == load.root {
                 self.written += rows.len() as u64;
@@ -261,7 +274,15 @@ impl Sqlite {
                     target: &target_name,
                     staging: &staging_name,
                 };
-                let plan = sql::merge(&names, load, schema, &boundary);
+                // A load without records changes nothing (an empty scd2 load must not
+                // retire every row).
+                let plan = match self.written {
+                    0 => sql::MergePlan::default(),
+                    _ => sql::merge(&names, load, schema, &boundary),
+                };
+                for statement in &plan.prepare {
+                    self.connection.execute(statement, [])?;
+                }
                 let replaced: u64 = match &plan.count_replaced {
                     Some(query) => self.connection.query_row(query, [], |row| row.get(0))?,
                     None => 0,
@@ -286,6 +307,9 @@ impl Sqlite {
             }
         }
         for table in schema.family(load.root) {
+            if table.columns.is_empty() {
+                continue;
+            }
             let text = serde_json::to_string(table).unwrap_or_default();
             self.connection.execute(
                 "INSERT INTO _connectorgen_tables (table_name, schema) VALUES (?1, ?2)
@@ -390,7 +414,11 @@ fn staging(table: &str) -> String {
     quote(&format!("_stg_{table}"))
 }
 
+/// Records `table` as made; a table without columns was not made.
 fn replace_table(schema: &mut Schema, table: &TableSchema) {
+    if table.columns.is_empty() {
+        return;
+    }
     match schema.tables.iter_mut().find(|t| t.name == table.name) {
         Some(existing) => *existing = table.clone(),
         None => schema.tables.push(table.clone()),

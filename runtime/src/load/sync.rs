@@ -192,7 +192,7 @@ async fn load_resource<C: Connector, D: Destination>(
     } else {
         stored.state
     };
-    let normalizer = Normalizer::new(def, load.mode, &mut schema, load.load_id);
+    let mut normalizer = Normalizer::new(def, load.mode, &mut schema, load.load_id);
     let Some((mut records, handle)) = connector.values(def.resource, state) else {
         return Err(Error::Config(format!("no resource `{}`", def.resource)));
     };
@@ -212,7 +212,13 @@ async fn load_resource<C: Connector, D: Destination>(
                     misfit.column,
                     misfit.data_type.name(),
                     misfit.value,
-                    describe_key(def, &record)
+                    crate::client::describe_key(
+                        def.primary_key,
+                        &def.primary_key
+                            .iter()
+                            .map(|k| record.get(*k).cloned())
+                            .collect::<Vec<_>>()
+                    )
                 ))
             })?;
         total += 1;
@@ -261,17 +267,4 @@ fn count_children(batch: &Batch, root: usize) -> u64 {
         .filter(|(i, _)| *i != root)
         .map(|(_, rows)| rows.len() as u64)
         .sum()
-}
-
-/// ` (primary key id=7)` for error messages.
-fn describe_key(def: &TableDef, record: &serde_json::Value) -> String {
-    if def.primary_key.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = def
-        .primary_key
-        .iter()
-        .map(|k| format!("{k}={}", record.get(*k).unwrap_or(&serde_json::Value::Null)))
-        .collect();
-    format!(" (primary key {})", parts.join(", "))
 }
