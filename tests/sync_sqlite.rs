@@ -465,7 +465,7 @@ async fn scd2_keeps_every_version_with_its_validity() {
     );
 
     let versions = rows(&db, "SELECT id, name, _dlt_valid_from, _dlt_valid_to FROM event_data ORDER BY id, _dlt_valid_from");
-    let at = |load_id: &str| json!(load::sqlite::load_time(load_id));
+    let at = |load_id: &str| json!(load::load_time(load_id));
     assert_eq!(
         versions,
         [

@@ -95,6 +95,12 @@ pub trait Destination: Send {
     /// The destination as it may be shown: its URL with any password masked.
     fn describe(&self) -> String;
 
+    /// The longest table or column name the destination takes (PostgreSQL: 63);
+    /// longer names are shortened as dlt shortens them.
+    fn max_identifier_length(&self) -> Option<usize> {
+        None
+    }
+
     /// Starts the load of one resource: takes its lock, reads its state and the schema.
     fn begin(&mut self, load: &Load<'_>) -> impl Future<Output = Result<Stored>> + Send;
 

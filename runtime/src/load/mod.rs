@@ -13,8 +13,10 @@ pub mod files;
 pub mod naming;
 mod normalize;
 mod open;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod schema;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
 #[cfg(feature = "sqlite")]
 pub mod sqlite;
@@ -37,4 +39,12 @@ pub(crate) fn schema_hash(schema: &Schema) -> String {
     let text = serde_json::to_string(schema).unwrap_or_default();
     let digest = sha3::Sha3_256::digest(text.as_bytes());
     base64::engine::general_purpose::STANDARD_NO_PAD.encode(&digest[..16])
+}
+
+/// The time of a load (its id is Unix seconds), as scd2's validity boundaries: RFC 3339
+/// in UTC with microseconds.
+pub fn load_time(load_id: &str) -> String {
+    let seconds: f64 = load_id.parse().unwrap_or_default();
+    let time = chrono::DateTime::from_timestamp_micros((seconds * 1e6) as i64).unwrap_or_default();
+    value::format_timestamp(&time)
 }

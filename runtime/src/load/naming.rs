@@ -68,6 +68,14 @@ pub fn path<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     joined
 }
 
+/// `name` cut to a destination's limit, if it has one.
+pub fn fit(name: String, max: Option<usize>) -> String {
+    match max {
+        Some(max) if name.len() > max => shorten(&name, max),
+        _ => name,
+    }
+}
+
 /// Cuts a name longer than `max` characters (a destination's limit, 63 in PostgreSQL)
 /// as dlt does: the name's head and tail around a 6-character tag hashed from the name.
 pub fn shorten(name: &str, max: usize) -> String {

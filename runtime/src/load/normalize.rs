@@ -105,18 +105,22 @@ impl Normalizer {
             Mode::Merge(S::Scd2) => (false, RootId::RowHash),
             Mode::Append | Mode::Replace => (false, RootId::Random),
         };
-        let root = naming::normalize_key(def.table);
+        let root = schema.fit(naming::normalize_key(def.table));
         let position = schema.ensure(&root, None);
+        let max = schema.max_identifier;
         let table = &mut schema.tables[position];
         // dlt puts scd2's validity columns first.
         let validity = [VALID_FROM, VALID_TO]
             .into_iter()
             .filter(|_| root_id == RootId::RowHash)
             .map(|name| (name.to_owned(), DataType::Timestamp, true));
-        let declared = def
-            .columns
-            .iter()
-            .map(|c| (naming::normalize_key(c.name), c.data_type, c.nullable));
+        let declared = def.columns.iter().map(|c| {
+            (
+                naming::fit(naming::normalize_key(c.name), max),
+                c.data_type,
+                c.nullable,
+            )
+        });
         for (name, data_type, nullable) in validity.chain(declared) {
             table.add(Column {
                 name,
@@ -133,7 +137,7 @@ impl Normalizer {
             primary_key: def
                 .primary_key
                 .iter()
-                .map(|k| naming::normalize_key(k))
+                .map(|k| naming::fit(naming::normalize_key(k), max))
                 .collect(),
             records: 0,
         }
@@ -236,7 +240,7 @@ fn list(
     items: &[Value],
     batch: &mut Batch,
 ) -> Result<(), Misfit> {
-    let name = format!("{}{PATH_SEPARATOR}{field}", parent.table);
+    let name = schema.fit(format!("{}{PATH_SEPARATOR}{field}", parent.table));
     let table = schema.ensure(&name, Some(parent.table));
     for (index, item) in items.iter().enumerate() {
         let mut row = Vec::new();
@@ -323,9 +327,9 @@ fn flatten<'v>(
         for (key, value) in fields {
             let key = naming::normalize_key(key);
             let name = if prefix.is_empty() {
-                key
+                schema.fit(key)
             } else {
-                format!("{prefix}{PATH_SEPARATOR}{key}")
+                schema.fit(format!("{prefix}{PATH_SEPARATOR}{key}"))
             };
             let json_column = schema.tables[table]
                 .column(&name)
@@ -375,7 +379,7 @@ fn set(
         return Ok(());
     };
     let name = match existing {
-        Some(_) => format!("{name}{PATH_SEPARATOR}v_{}", data_type.name()),
+        Some(_) => schema.fit(format!("{name}{PATH_SEPARATOR}v_{}", data_type.name())),
         None => name.to_owned(),
     };
     set_cell(schema, table, &name, data_type, true, cell, row);

@@ -113,6 +113,8 @@ pub fn mask(text: &str) -> String {
 pub enum AnyDestination {
     #[cfg(feature = "sqlite")]
     Sqlite(super::sqlite::Sqlite),
+    #[cfg(feature = "postgres")]
+    Postgres(super::postgres::Postgres),
     Files(super::files::Files),
 }
 
@@ -134,6 +136,11 @@ impl AnyDestination {
             }
             #[cfg(not(feature = "sqlite"))]
             DestinationUrl::Sqlite(_) => Err(missing("sqlite")),
+            #[cfg(feature = "postgres")]
+            DestinationUrl::Postgres(url) => Ok(AnyDestination::Postgres(
+                super::postgres::Postgres::open(url, dataset).await?,
+            )),
+            #[cfg(not(feature = "postgres"))]
             DestinationUrl::Postgres(_) => Err(missing("postgres")),
             DestinationUrl::Files {
                 format: FileFormat::Parquet,
@@ -154,6 +161,8 @@ macro_rules! each {
         match $self {
             #[cfg(feature = "sqlite")]
             AnyDestination::Sqlite($d) => $body,
+            #[cfg(feature = "postgres")]
+            AnyDestination::Postgres($d) => $body,
             AnyDestination::Files($d) => $body,
         }
     };
@@ -162,6 +171,10 @@ macro_rules! each {
 impl Destination for AnyDestination {
     fn describe(&self) -> String {
         each!(self, d => d.describe())
+    }
+
+    fn max_identifier_length(&self) -> Option<usize> {
+        each!(self, d => d.max_identifier_length())
     }
 
     async fn begin(&mut self, load: &Load<'_>) -> Result<Stored> {

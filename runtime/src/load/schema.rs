@@ -78,9 +78,17 @@ impl TableSchema {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     pub tables: Vec<TableSchema>,
+    /// The destination's longest name (PostgreSQL: 63): longer names are shortened.
+    #[serde(skip)]
+    pub max_identifier: Option<usize>,
 }
 
 impl Schema {
+    /// `name` as it may be used in this schema's destination.
+    pub fn fit(&self, name: String) -> String {
+        super::naming::fit(name, self.max_identifier)
+    }
+
     pub fn table(&self, name: &str) -> Option<&TableSchema> {
         self.tables.iter().find(|t| t.name == name)
     }

@@ -11,8 +11,6 @@ use crate::MergeStrategy;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dialect {
     Sqlite,
-    /// Written for the PostgreSQL destination, which is not built yet.
-    #[allow(dead_code)]
     Postgres,
 }
 
@@ -116,9 +114,9 @@ pub(crate) fn evolve(
 pub(crate) struct Names<'a> {
     pub dialect: Dialect,
     /// Quoted, qualified name of a table.
-    pub target: &'a dyn Fn(&str) -> String,
+    pub target: &'a (dyn Fn(&str) -> String + Sync),
     /// Quoted name of a table's staging table.
-    pub staging: &'a dyn Fn(&str) -> String,
+    pub staging: &'a (dyn Fn(&str) -> String + Sync),
 }
 
 fn columns(table: &TableSchema) -> String {
@@ -397,5 +395,57 @@ pub(crate) fn merge(
                 statements,
             }
         }
+    }
+}
+
+/// Positions in `schema` of the tables of the resource whose root table is `root`.
+pub(crate) fn family(schema: &Schema, root: &str) -> Vec<usize> {
+    (0..schema.tables.len())
+        .filter(|&i| schema.root_of(&schema.tables[i].name) == root)
+        .collect()
+}
+
+/// The columns to index in a merge table so merges do not scan it whole: the keys of
+/// a root table, `_dlt_root_id` of a child table.
+pub(crate) fn index_columns(load: &Load<'_>, table: &TableSchema) -> Vec<String> {
+    let mut columns: Vec<String> = if table.name == load.root {
+        load.primary_key
+            .iter()
+            .chain(load.merge_key)
+            .map(|c| quote(c))
+            .collect()
+    } else if table.position(ROOT_ID).is_some() {
+        vec![quote(ROOT_ID)]
+    } else {
+        vec![quote(ID)]
+    };
+    columns.sort();
+    columns.dedup();
+    columns
+}
+
+/// The name of a table's key index: `:` never appears in a normalized name, so no
+/// table can take it.
+pub(crate) fn index_name(table: &str) -> String {
+    quote(&format!("{table}:key"))
+}
+
+impl super::destination::Counts {
+    /// Adds the rows a merge statement changed.
+    pub(crate) fn tally(&mut self, tally: Option<Tally>, rows: u64) {
+        match tally {
+            Some(Tally::Inserted) => self.inserted += rows,
+            Some(Tally::Updated) => self.updated += rows,
+            Some(Tally::Deleted) => self.deleted += rows,
+            None => {}
+        }
+    }
+
+    /// delete-insert: rows that replaced a row with the same primary key were updated,
+    /// not deleted and inserted.
+    pub(crate) fn replaced(&mut self, rows: u64) {
+        self.updated += rows;
+        self.inserted -= rows.min(self.inserted);
+        self.deleted -= rows.min(self.deleted);
     }
 }

@@ -9,12 +9,11 @@
 use super::destination::{Counts, Destination, Load, Mode, Stored};
 use super::normalize::Batch;
 use super::schema::{Schema, TableSchema};
-use super::sql::{self, quote, Dialect, Tally};
+use super::sql::{self, quote, Dialect};
 use super::value::{format_timestamp, Cell};
 use crate::{Error, IncrementalState, Result};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -134,9 +133,7 @@ impl Sqlite {
 
     /// Makes missing tables and columns, in the database and (for merges) in staging.
     fn evolve(&mut self, load: &Load<'_>, schema: &Schema) -> rusqlite::Result<()> {
-        let family: Vec<usize> = (0..schema.tables.len())
-            .filter(|&i| schema.root_of(&schema.tables[i].name) == load.root)
-            .collect();
+        let family = sql::family(schema, load.root);
         let statements = sql::evolve(
             Dialect::Sqlite,
             &self.known,
@@ -178,38 +175,20 @@ impl Sqlite {
         Ok(())
     }
 
-    /// Indexes that keep merges from scanning whole tables: the key of a root table,
-    /// `_dlt_root_id` of a child table.
+    /// Indexes that keep merges from scanning whole tables.
     fn index(&self, load: &Load<'_>, table: &TableSchema) -> rusqlite::Result<()> {
-        let columns: Vec<String> = if table.name == load.root {
-            load.primary_key
-                .iter()
-                .chain(load.merge_key)
-                .map(|c| quote(c))
-                .collect()
-        } else if table.position(super::normalize::ROOT_ID).is_some() {
-            vec![quote(super::normalize::ROOT_ID)]
-        } else {
-            vec![quote(super::normalize::ID)]
-        };
-        if columns.is_empty() {
-            return Ok(());
+        let columns = sql::index_columns(load, table);
+        if !columns.is_empty() {
+            self.connection.execute(
+                &format!(
+                    "CREATE INDEX IF NOT EXISTS main.{} ON {} ({})",
+                    sql::index_name(&table.name),
+                    quote(&table.name),
+                    columns.join(", ")
+                ),
+                [],
+            )?;
         }
-        let columns: Vec<String> = columns
-            .into_iter()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        self.connection.execute(
-            &format!(
-                "CREATE INDEX IF NOT EXISTS main.{} ON {} ({})",
-                // `:` never appears in a normalized name: no table can take the index's name.
-                quote(&format!("{}:key", table.name)),
-                quote(&table.name),
-                columns.join(", ")
-            ),
-            [],
-        )?;
         Ok(())
     }
 
@@ -266,7 +245,6 @@ impl Sqlite {
                 counts.deleted = self.replaced;
             }
             Mode::Merge(_) => {
-                let boundary = load_time(load.load_id);
                 let staging_name = |t: &str| format!("temp.{}", staging(t));
                 let target_name = |t: &str| format!("main.{}", quote(t));
                 let names = sql::Names {
@@ -278,7 +256,7 @@ impl Sqlite {
                 // retire every row).
                 let plan = match self.written {
                     0 => sql::MergePlan::default(),
-                    _ => sql::merge(&names, load, schema, &boundary),
+                    _ => sql::merge(&names, load, schema, &super::load_time(load.load_id)),
                 };
                 for statement in &plan.prepare {
                     self.connection.execute(statement, [])?;
@@ -288,18 +266,9 @@ impl Sqlite {
                     None => 0,
                 };
                 for (statement, tally) in &plan.statements {
-                    let changed = self.connection.execute(statement, [])? as u64;
-                    match tally {
-                        Some(Tally::Inserted) => counts.inserted += changed,
-                        Some(Tally::Updated) => counts.updated += changed,
-                        Some(Tally::Deleted) => counts.deleted += changed,
-                        None => {}
-                    }
+                    counts.tally(*tally, self.connection.execute(statement, [])? as u64);
                 }
-                // Rows that replaced a row with the same key were updated.
-                counts.updated += replaced;
-                counts.inserted -= replaced.min(counts.inserted);
-                counts.deleted -= replaced.min(counts.deleted);
+                counts.replaced(replaced);
                 for table in &self.staged.tables {
                     self.connection
                         .execute(&format!("DROP TABLE temp.{}", staging(&table.name)), [])?;
@@ -423,13 +392,6 @@ fn replace_table(schema: &mut Schema, table: &TableSchema) {
         Some(existing) => *existing = table.clone(),
         None => schema.tables.push(table.clone()),
     }
-}
-
-/// The time of a load (its id is Unix seconds), as scd2 validity boundaries.
-pub fn load_time(load_id: &str) -> String {
-    let seconds: f64 = load_id.parse().unwrap_or_default();
-    let time = chrono::DateTime::from_timestamp_micros((seconds * 1e6) as i64).unwrap_or_default();
-    format_timestamp(&time)
 }
 
 struct SqlCell<'a>(&'a Cell);

@@ -125,7 +125,8 @@ async fn resource<C: Connector, D: Destination>(
     observe: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<TableReport> {
     let started = Instant::now();
-    let root = naming::normalize_key(def.table);
+    let max = destination.max_identifier_length();
+    let root = naming::fit(naming::normalize_key(def.table), max);
     let Some(mode) = Mode::of(def, options.full_refresh) else {
         return Ok(TableReport {
             resource: def.resource.to_owned(),
@@ -137,16 +138,13 @@ async fn resource<C: Connector, D: Destination>(
             elapsed: started.elapsed(),
         });
     };
-    let primary_key: Vec<String> = def
-        .primary_key
-        .iter()
-        .map(|k| naming::normalize_key(k))
-        .collect();
-    let merge_key: Vec<String> = def
-        .merge_key
-        .iter()
-        .map(|k| naming::normalize_key(k))
-        .collect();
+    let key = |names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .map(|k| naming::fit(naming::normalize_key(k), max))
+            .collect()
+    };
+    let (primary_key, merge_key) = (key(def.primary_key), key(def.merge_key));
     let load = Load {
         def,
         root: &root,
@@ -187,6 +185,7 @@ async fn load_resource<C: Connector, D: Destination>(
 ) -> Result<TableReport> {
     let def = load.def;
     let mut schema = stored.schema;
+    schema.max_identifier = destination.max_identifier_length();
     let state = if options.full_refresh {
         None
     } else {
