@@ -14,7 +14,15 @@ fn connectorgen() -> Command {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     let binary = BUILT.get_or_init(|| {
         cargo(
-            &["build", "-p", "connectorgen", "--bin", "connectorgen"],
+            &[
+                "build",
+                "-p",
+                "connectorgen",
+                "--features",
+                "mock",
+                "--bin",
+                "connectorgen",
+            ],
             Path::new(WORKSPACE),
             None,
         );
@@ -589,4 +597,133 @@ fn the_runtime_dependency_can_be_a_version_or_another_path() {
         text(&output.stderr),
         "error: connectorgen-runtime is not at /nowhere/runtime; pass --runtime-path DIR or --runtime-version VERSION\n"
     );
+}
+
+/// A child process killed when the test ends, passed or not.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_mock_serves_a_spec_and_the_program_syncs_it_into_sqlite_and_files() {
+    use std::io::BufRead as _;
+    let mut mock = Killed(
+        connectorgen()
+            .args([
+                "mock",
+                "specs/events.json",
+                "--records",
+                "500",
+                "--throttle-every",
+                "7",
+            ])
+            .current_dir(WORKSPACE)
+            .env("EVENTS_API_KEY", "mock-key")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first = String::new();
+    std::io::BufReader::new(mock.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    cargo(
+        &[
+            "build",
+            "-p",
+            "events-connector",
+            "--features",
+            "cli",
+            "--bin",
+            "events",
+        ],
+        Path::new(WORKSPACE),
+        None,
+    );
+    let program = target_dir().join("debug/events");
+    let dir = tempfile::tempdir().unwrap();
+    let sync = |key: &str, destination: &str| -> Output {
+        Command::new(&program)
+            .args(["sync", "--base-url", &url, "--destination", destination])
+            .env("EVENTS_API_KEY", key)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+
+    let db = dir.path().join("events.db");
+    let sqlite = format!("sqlite:{}", db.display());
+    for run in 0..2 {
+        let output = sync("mock-key", &sqlite);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let summary = text(&output.stdout);
+        let line = summary
+            .lines()
+            .find(|l| l.starts_with("event_data"))
+            .unwrap_or_else(|| panic!("{summary}"));
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        // resource, table, disposition (2 words), records, inserted, updated, deleted
+        let expected = if run == 0 {
+            ["500", "500", "0", "0"]
+        } else {
+            ["500", "0", "500", "0"]
+        };
+        assert_eq!(fields[4..8], expected, "{summary}");
+        assert!(summary.starts_with("load 1"), "{summary}");
+    }
+    let connection = rusqlite::Connection::open(&db).unwrap();
+    let rows: (i64, i64) = connection
+        .query_row(
+            "SELECT count(*), count(DISTINCT id) FROM event_data",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(rows, (500, 500));
+
+    // JSON-lines files, as dlt's filesystem destination lays them out.
+    let files = dir.path().join("files");
+    let output = sync("mock-key", &format!("file:{}", files.display()));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let table = files.join("events").join("event_data");
+    let lines: usize = std::fs::read_dir(&table)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".jsonl"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap().lines().count())
+        .sum();
+    assert_eq!(lines, 500);
+
+    // A wrong key: the mock refuses, the program fails naming the resource, nothing changes.
+    let output = sync("wrong-key", &sqlite);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("events: error: resource `event_data`: GET "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("api_key=*** returned 401"), "{stderr}");
+    assert!(!stderr.contains("wrong-key"), "{stderr}");
+
+    // A destination that cannot be reached, named with its password masked.
+    let output = sync("mock-key", "postgres://loader:hunter2@127.0.0.1:1/db");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("error: destination postgres://loader:***@127.0.0.1:1/db: cannot connect"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }
