@@ -1,5 +1,7 @@
 //! Files: `file:DIR`, laid out as dlt's filesystem destination lays them out, so that
-//! DuckDB, Spark or Trino read them: `DIR/<dataset>/<table>/<load_id>.<file_id>.jsonl`.
+//! DuckDB, Spark or Trino read them: `DIR/<dataset>/<table>/<load_id>.<file_id>.jsonl`
+//! (or `.parquet` with `?format=parquet`, feature `parquet`; a table whose columns grow
+//! during a load gets a new Parquet file for the new layout).
 //!
 //! A load writes hidden temporary files and renames them into place at commit, then
 //! writes the state (`_connectorgen_state/<resource>.json`) and the load record
@@ -9,6 +11,7 @@
 
 use super::destination::{Counts, Destination, Load, Mode, Stored};
 use super::normalize::Batch;
+use super::open::FileFormat;
 use super::schema::{Schema, TableSchema};
 use super::value::format_timestamp;
 use crate::{Error, IncrementalState, Result};
@@ -22,16 +25,39 @@ use std::path::{Path, PathBuf};
 pub struct Files {
     root: PathBuf,
     lock: Option<File>,
+    format: FileFormat,
     /// Files of this load, under their temporary names, with their final names.
     pending: Vec<(PathBuf, PathBuf)>,
-    writers: Vec<Option<(BufWriter<File>, PathBuf)>>,
+    /// The open file of each table (indexed like the schema's tables).
+    writers: Vec<Option<Writer>>,
     replaced: Vec<String>,
     written: u64,
 }
 
+/// One open data file.
+#[derive(Debug)]
+enum Writer {
+    Jsonl(BufWriter<File>),
+    #[cfg(feature = "parquet")]
+    Parquet(super::parquet::ParquetFile),
+}
+
+impl Writer {
+    fn close(self) -> std::io::Result<()> {
+        match self {
+            Writer::Jsonl(mut writer) => {
+                writer.flush()?;
+                writer.get_ref().sync_all()
+            }
+            #[cfg(feature = "parquet")]
+            Writer::Parquet(file) => file.close().map_err(std::io::Error::other),
+        }
+    }
+}
+
 impl Files {
     /// Makes (or opens) `dir/dataset`.
-    pub fn open(dir: &Path, dataset: &str) -> Result<Files> {
+    pub fn open(dir: &Path, dataset: &str, format: FileFormat) -> Result<Files> {
         let root = dir.join(dataset);
         fs::create_dir_all(&root).map_err(|e| {
             Error::Config(format!(
@@ -42,6 +68,7 @@ impl Files {
         })?;
         Ok(Files {
             root,
+            format,
             lock: None,
             pending: Vec::new(),
             writers: Vec::new(),
@@ -86,9 +113,8 @@ impl Files {
         schema: &Schema,
         state: Option<&IncrementalState>,
     ) -> std::io::Result<()> {
-        for (mut writer, _) in self.writers.drain(..).flatten() {
-            writer.flush()?;
-            writer.get_ref().sync_all()?;
+        for writer in self.writers.drain(..).flatten() {
+            writer.close()?;
         }
         // The new files first, then the old ones go: a crash in between leaves both,
         // never neither.
@@ -129,6 +155,52 @@ impl Files {
             &loads.join(format!("{}__{}.jsonl", load.schema_name, load.load_id)),
             format!("{record}\n").as_bytes(),
         )
+    }
+
+    /// Opens the data file of `table` if it has none, or a new one when the table got
+    /// columns a Parquet file cannot take.
+    fn writer(&mut self, load: &Load<'_>, table: &TableSchema, position: usize) -> Result<()> {
+        if self.writers.len() <= position {
+            self.writers.resize_with(position + 1, || None);
+        }
+        let fits = match &self.writers[position] {
+            None => false,
+            Some(Writer::Jsonl(_)) => true,
+            #[cfg(feature = "parquet")]
+            Some(Writer::Parquet(file)) => file.width() == table.columns.len(),
+        };
+        if fits {
+            return Ok(());
+        }
+        if let Some(old) = self.writers[position].take() {
+            old.close().map_err(|e| self.error("cannot write", e))?;
+        }
+        let folder = self.root.join(&table.name);
+        fs::create_dir_all(&folder).map_err(|e| self.error("cannot make a folder", e))?;
+        let extension = match self.format {
+            FileFormat::Jsonl => "jsonl",
+            FileFormat::Parquet => "parquet",
+        };
+        let name = format!("{}.{}.{extension}", load.load_id, fastrand::u32(..));
+        let temporary = folder.join(format!(".{name}.tmp"));
+        let file = File::create(&temporary).map_err(|e| self.error("cannot write", e))?;
+        self.pending.push((temporary, folder.join(name)));
+        self.writers[position] = Some(match self.format {
+            FileFormat::Jsonl => Writer::Jsonl(BufWriter::new(file)),
+            #[cfg(feature = "parquet")]
+            FileFormat::Parquet => Writer::Parquet(
+                super::parquet::ParquetFile::create(file, table)
+                    .map_err(|e| self.error("cannot write", e))?,
+            ),
+            #[cfg(not(feature = "parquet"))]
+            FileFormat::Parquet => {
+                return Err(self.error(
+                    "cannot write Parquet",
+                    "built without the `parquet` feature",
+                ))
+            }
+        });
+        Ok(())
     }
 
     fn discard(&mut self) {
@@ -176,33 +248,33 @@ impl Destination for Files {
                 continue;
             }
             let table = &schema.tables[position];
-            if self.writers.len() <= position {
-                self.writers.resize_with(position + 1, || None);
-            }
-            if self.writers[position].is_none() {
-                let folder = self.root.join(&table.name);
-                fs::create_dir_all(&folder).map_err(|e| self.error("cannot make a folder", e))?;
-                let name = format!("{}.{}.jsonl", load.load_id, fastrand::u32(..));
-                let temporary = folder.join(format!(".{name}.tmp"));
-                let file = File::create(&temporary).map_err(|e| self.error("cannot write", e))?;
-                self.pending.push((temporary.clone(), folder.join(name)));
-                self.writers[position] = Some((BufWriter::new(file), temporary));
-            }
-            let Some((writer, _)) = self.writers[position].as_mut() else {
-                continue;
+            self.writer(load, table, position)?;
+            let failed = |e: &dyn std::fmt::Display| {
+                Error::Config(format!(
+                    "destination file:{}: cannot write {}: {e}",
+                    self.root.display(),
+                    table.name
+                ))
             };
-            for row in rows {
-                let mut object = Map::new();
-                for (column, cell) in table.columns.iter().zip(row) {
-                    if !cell.is_null() {
-                        object.insert(column.name.clone(), cell.to_json());
+            match self.writers[position].as_mut() {
+                Some(Writer::Jsonl(writer)) => {
+                    for row in rows {
+                        let mut object = Map::new();
+                        for (column, cell) in table.columns.iter().zip(row) {
+                            if !cell.is_null() {
+                                object.insert(column.name.clone(), cell.to_json());
+                            }
+                        }
+                        let line = Value::Object(object).to_string();
+                        writer
+                            .write_all(line.as_bytes())
+                            .and_then(|()| writer.write_all(b"\n"))
+                            .map_err(|e| failed(&e))?;
                     }
                 }
-                let line = Value::Object(object).to_string();
-                writer
-                    .write_all(line.as_bytes())
-                    .and_then(|()| writer.write_all(b"\n"))
-                    .map_err(|e| Error::Config(format!("destination file: cannot write: {e}")))?;
+                #[cfg(feature = "parquet")]
+                Some(Writer::Parquet(file)) => file.write(rows).map_err(|e| failed(&e))?,
+                None => {}
             }
             if table.name == load.root {
                 self.written += rows.len() as u64;

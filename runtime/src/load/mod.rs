@@ -13,6 +13,8 @@ pub mod files;
 pub mod naming;
 mod normalize;
 mod open;
+#[cfg(feature = "parquet")]
+mod parquet;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 mod schema;

@@ -142,16 +142,14 @@ impl AnyDestination {
             )),
             #[cfg(not(feature = "postgres"))]
             DestinationUrl::Postgres(_) => Err(missing("postgres")),
+            #[cfg(not(feature = "parquet"))]
             DestinationUrl::Files {
                 format: FileFormat::Parquet,
                 ..
             } => Err(missing("parquet")),
-            DestinationUrl::Files {
-                dir,
-                format: FileFormat::Jsonl,
-            } => Ok(AnyDestination::Files(super::files::Files::open(
-                dir, dataset,
-            )?)),
+            DestinationUrl::Files { dir, format } => Ok(AnyDestination::Files(
+                super::files::Files::open(dir, dataset, *format)?,
+            )),
         }
     }
 }

@@ -9,6 +9,7 @@ use super::table::DataType;
 use crate::MergeStrategy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(all(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) enum Dialect {
     Sqlite,
     Postgres,
