@@ -39,7 +39,7 @@ pub struct Files {
 enum Writer {
     Jsonl(BufWriter<File>),
     #[cfg(feature = "parquet")]
-    Parquet(super::parquet::ParquetFile),
+    Parquet(Box<super::parquet::ParquetFile>),
 }
 
 impl Writer {
@@ -50,7 +50,7 @@ impl Writer {
                 writer.get_ref().sync_all()
             }
             #[cfg(feature = "parquet")]
-            Writer::Parquet(file) => file.close().map_err(std::io::Error::other),
+            Writer::Parquet(file) => (*file).close().map_err(std::io::Error::other),
         }
     }
 }
@@ -188,10 +188,10 @@ impl Files {
         self.writers[position] = Some(match self.format {
             FileFormat::Jsonl => Writer::Jsonl(BufWriter::new(file)),
             #[cfg(feature = "parquet")]
-            FileFormat::Parquet => Writer::Parquet(
+            FileFormat::Parquet => Writer::Parquet(Box::new(
                 super::parquet::ParquetFile::create(file, table)
                     .map_err(|e| self.error("cannot write", e))?,
-            ),
+            )),
             #[cfg(not(feature = "parquet"))]
             FileFormat::Parquet => {
                 return Err(self.error(

@@ -123,6 +123,7 @@ impl AnyDestination {
     /// request is sent to the API. `dataset` is the PostgreSQL schema, or the folder
     /// under a `file:` directory, that the tables go into (SQLite has one namespace).
     pub async fn open(url: &DestinationUrl, dataset: &str) -> Result<AnyDestination> {
+        #[cfg(not(all(feature = "sqlite", feature = "postgres", feature = "parquet")))]
         let missing = |feature: &str| {
             Error::Config(format!(
                 "destination `{}`: this program was built without the `{feature}` feature",
