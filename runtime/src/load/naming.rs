@@ -53,6 +53,28 @@ pub fn normalize_key(key: &str) -> String {
     }
 }
 
+/// [`normalize_key`], remembered: records repeat the same keys, and normalizing is
+/// most of the normalizer's work otherwise. The cache is per thread and bounded.
+pub fn normalize_key_cached(key: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(name) = cache.get(key) {
+            return name.clone();
+        }
+        if cache.len() >= 10_000 {
+            cache.clear();
+        }
+        let name = normalize_key(key);
+        cache.insert(key.to_owned(), name.clone());
+        name
+    })
+}
+
 /// Joins normalized parts with `__` (blank parts are left out).
 pub fn path<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut joined = String::new();

@@ -325,7 +325,7 @@ fn flatten<'v>(
     let mut stack: Vec<(String, &'v Map<String, Value>)> = vec![(String::new(), fields)];
     while let Some((prefix, fields)) = stack.pop() {
         for (key, value) in fields {
-            let key = naming::normalize_key(key);
+            let key = naming::normalize_key_cached(key);
             let name = if prefix.is_empty() {
                 schema.fit(key)
             } else {

@@ -129,6 +129,29 @@ fn columns(table: &TableSchema) -> String {
         .join(", ")
 }
 
+/// `value` is not among `column` of `table` (rows matching `filter`). SQLite plans
+/// `NOT IN (subquery)` with a temporary index; PostgreSQL plans it as a hashed subplan
+/// only while it fits in `work_mem` (a row-by-row scan beyond), so it gets the
+/// anti-join of `NOT EXISTS`. `value` must name its table (`s."id"`).
+fn absent(
+    dialect: Dialect,
+    value: &str,
+    column: &str,
+    table: &str,
+    filter: Option<&str>,
+) -> String {
+    match dialect {
+        Dialect::Sqlite => {
+            let filter = filter.map(|f| format!(" WHERE {f}")).unwrap_or_default();
+            format!("{value} NOT IN (SELECT {column} FROM {table}{filter})")
+        }
+        Dialect::Postgres => {
+            let filter = filter.map(|f| format!(" AND x.{f}")).unwrap_or_default();
+            format!("NOT EXISTS (SELECT 1 FROM {table} AS x WHERE x.{column} = {value}{filter})")
+        }
+    }
+}
+
 /// `"a", "b"`.
 fn list(columns: &[String]) -> String {
     columns
@@ -199,18 +222,21 @@ pub(crate) fn merge(
     // identical versions), and the child rows of the dropped ones go with them.
     let mut prepare = Vec::new();
     let duplicates = match strategy {
-        MergeStrategy::Scd2 => Some(("min", quote(ID))),
-        _ if !pk.is_empty() => Some(("max", list(pk))),
+        MergeStrategy::Scd2 => Some(("ASC", quote(ID))),
+        _ if !pk.is_empty() => Some(("DESC", list(pk))),
         _ => None,
     };
-    if let Some((keep, key)) = duplicates {
+    if let Some((order, key)) = duplicates {
         prepare.push(format!(
-            "DELETE FROM {sr} WHERE {record} NOT IN (SELECT {keep}({record}) FROM {sr} GROUP BY {key})"
+            "DELETE FROM {sr} WHERE {record} IN (SELECT {record} FROM (SELECT {record}, \
+             row_number() OVER (PARTITION BY {key} ORDER BY {record} {order}) AS n FROM {sr}) AS ranked \
+             WHERE n > 1)"
         ));
         for child in &children {
             prepare.push(format!(
-                "DELETE FROM {} WHERE {record} NOT IN (SELECT {record} FROM {sr})",
-                (names.staging)(&child.name)
+                "DELETE FROM {} AS c WHERE {}",
+                (names.staging)(&child.name),
+                absent(names.dialect, &format!("c.{record}"), &record, &sr, None)
             ));
         }
     }
@@ -238,9 +264,9 @@ pub(crate) fn merge(
             let t = (names.target)(&child.name);
             push(
                 format!(
-                    "INSERT INTO {t} ({cols}) SELECT {cols} FROM {} AS s \
-                     WHERE s.{id} NOT IN (SELECT {id} FROM {t})",
-                    (names.staging)(&child.name)
+                    "INSERT INTO {t} ({cols}) SELECT {cols} FROM {} AS s WHERE {}",
+                    (names.staging)(&child.name),
+                    absent(names.dialect, &format!("s.{id}"), &id, &t, None)
                 ),
                 None,
             );
@@ -320,11 +346,16 @@ pub(crate) fn merge(
                     let cols = columns(child);
                     push(
                         format!(
-                            "INSERT INTO {} ({cols}) SELECT {cols} FROM {} \
-                             WHERE {} NOT IN (SELECT {id} FROM {r})",
+                            "INSERT INTO {} ({cols}) SELECT {cols} FROM {} AS s WHERE {}",
                             (names.target)(&child.name),
                             (names.staging)(&child.name),
-                            quote(ROOT_ID)
+                            absent(
+                                names.dialect,
+                                &format!("s.{}", quote(ROOT_ID)),
+                                &id,
+                                &r,
+                                None
+                            )
                         ),
                         None,
                     );
@@ -362,8 +393,8 @@ pub(crate) fn merge(
             // partitions when there is one).
             push(
                 format!(
-                    "UPDATE {r} SET {to} = {boundary} \
-                     WHERE {to} IS NULL AND {id} NOT IN (SELECT {id} FROM {sr}){partition}"
+                    "UPDATE {r} AS d SET {to} = {boundary} WHERE d.{to} IS NULL AND {}{partition}",
+                    absent(names.dialect, &format!("d.{id}"), &id, &sr, None)
                 ),
                 Some(Tally::Deleted),
             );
@@ -383,9 +414,15 @@ pub(crate) fn merge(
                 .collect();
             push(
                 format!(
-                    "INSERT INTO {r} ({all}) SELECT {} FROM {sr} AS s \
-                     WHERE s.{id} NOT IN (SELECT {id} FROM {r} WHERE {to} IS NULL)",
-                    values.join(", ")
+                    "INSERT INTO {r} ({all}) SELECT {} FROM {sr} AS s WHERE {}",
+                    values.join(", "),
+                    absent(
+                        names.dialect,
+                        &format!("s.{id}"),
+                        &id,
+                        &r,
+                        Some(&format!("{to} IS NULL"))
+                    )
                 ),
                 Some(Tally::Inserted),
             );

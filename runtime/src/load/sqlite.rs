@@ -54,7 +54,6 @@ impl Sqlite {
             .execute_batch(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
-                 PRAGMA temp_store = MEMORY;
                  BEGIN IMMEDIATE;
                  CREATE TABLE IF NOT EXISTS _dlt_loads (
                      load_id TEXT NOT NULL, schema_name TEXT, status INTEGER NOT NULL,

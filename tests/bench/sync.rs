@@ -1,0 +1,179 @@
+//! Sync throughput: `cargo bench --bench sync [-- RECORDS]`.
+//!
+//! A local server speaks the events seed API (offset pages of 100, each record with a
+//! nested object and a list, so every load also fills a child table). For 100,000
+//! records and for RECORDS (default 1,000,000) it measures, each in a process of its
+//! own so that peak memory is the run's own:
+//! - extract: the typed records of `Client::event_data()`, counted (the baseline);
+//! - sqlite: `sync` with merge (delete-insert) into a new SQLite file;
+//! - postgres: `sync` with merge into a PostgreSQL server started for the run.
+//!
+//! Each line gives records/s, the ratio to the extract baseline of the same size, and
+//! peak RSS.
+
+use connectorgen_runtime::load::{self, Event, SyncOptions};
+use futures_util::TryStreamExt;
+use serde_json::json;
+use std::process::Command;
+use std::time::Instant;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+const PAGE: usize = 100;
+
+/// Page at `offset`: records `offset..offset + 100`, unique ids.
+fn page(offset: usize, records: usize) -> Vec<u8> {
+    let data: Vec<_> = (offset..(offset + PAGE).min(records))
+        .map(|id| {
+            json!({"id": id, "name": format!("event number {id}"),
+                   "start_time": "2026-03-01T10:00:00Z", "end_time": null,
+                   "venue": {"city": "Lisbon", "capacity": 300}, "tags": ["music", "outdoor"]})
+        })
+        .collect();
+    serde_json::to_vec(&json!({"data": data, "total": records})).unwrap()
+}
+
+/// A minimal HTTP/1.1 keep-alive server (not wiremock, which keeps every request).
+async fn serve(records: usize) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = tokio::io::BufReader::new(read).lines();
+                let mut offset = 0usize;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(target) = line.strip_prefix("GET ") {
+                        offset = target
+                            .split(['?', '&', ' '])
+                            .find_map(|kv| kv.strip_prefix("offset="))
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                    } else if line.is_empty() {
+                        let body = page(offset, records);
+                        let mut response = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        response.extend_from_slice(&body);
+                        if write.write_all(&response).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// One measurement, in this process: prints `seconds peak_rss`.
+async fn child(what: &str, records: usize, postgres: Option<String>) {
+    let mut config = events_connector::Config::new("bench-key");
+    config.base_url = serve(records).await;
+    let client = events_connector::Client::new(config).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let count = match what {
+        "extract" => client
+            .event_data()
+            .try_fold(0usize, |n, event| async move {
+                std::hint::black_box(&event);
+                Ok(n + 1)
+            })
+            .await
+            .unwrap() as u64,
+        "sqlite" => {
+            let mut destination =
+                load::sqlite::Sqlite::open(&dir.path().join("events.db")).unwrap();
+            let report = load::sync(
+                &client,
+                &mut destination,
+                &SyncOptions::default(),
+                &mut |_: Event<'_>| {},
+            )
+            .await
+            .unwrap();
+            report.tables[0].records
+        }
+        _ => {
+            let url = postgres.expect("a server");
+            let mut destination = load::postgres::Postgres::open(&url, "events")
+                .await
+                .unwrap();
+            let report = load::sync(
+                &client,
+                &mut destination,
+                &SyncOptions::default(),
+                &mut |_: Event<'_>| {},
+            )
+            .await
+            .unwrap();
+            report.tables[0].records
+        }
+    };
+    assert_eq!(count, records as u64);
+    println!("{} {}", started.elapsed().as_secs_f64(), peak_rss_mib());
+}
+
+fn measure(what: &str, records: usize, postgres: Option<&str>) -> (f64, f64) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.args(["--child", what, &records.to_string()]);
+    if let Some(url) = postgres {
+        command.env("BENCH_PG", url);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut parts = text.split_whitespace().map(|p| p.parse::<f64>().unwrap());
+    (parts.next().unwrap(), parts.next().unwrap())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        let records: usize = args[i + 2].parse().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(child(&args[i + 1], records, std::env::var("BENCH_PG").ok()));
+        return;
+    }
+    let large: usize = args
+        .iter()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(1_000_000);
+    let pg = connectorgen_e2e::postgres::PgServer::start();
+    for records in [100_000, large] {
+        let (baseline, baseline_rss) = measure("extract", records, None);
+        println!(
+            "{records:>8} records  extract   {:>8.0} records/s  1.00x  peak RSS {baseline_rss:>6.1} MiB",
+            records as f64 / baseline
+        );
+        for what in ["sqlite", "postgres"] {
+            let (seconds, rss) = measure(what, records, Some(&pg.url));
+            println!(
+                "{records:>8} records  {what:<8}  {:>8.0} records/s  {:.2}x  peak RSS {rss:>6.1} MiB",
+                records as f64 / seconds,
+                baseline / seconds
+            );
+        }
+    }
+}
