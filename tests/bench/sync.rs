@@ -1,7 +1,8 @@
 //! Sync throughput: `cargo bench --bench sync [-- RECORDS]`.
 //!
-//! A local server speaks the events seed API (offset pages of 100, each record with a
-//! nested object and a list, so every load also fills a child table). For 100,000
+//! A local server speaks the events seed API (offset pages of 100; `BENCH_NESTED=1`:
+//! each record also has a nested object and a list, so every load also fills a child
+//! table). For 100,000
 //! records and for RECORDS (default 1,000,000) it measures, each in a process of its
 //! own so that peak memory is the run's own:
 //! - extract: the typed records of `Client::event_data()`, counted (the baseline);
@@ -20,23 +21,49 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 const PAGE: usize = 100;
 
-/// Page at `offset`: records `offset..offset + 100`, unique ids.
+/// Page at `offset`: records `offset..offset + 100`, unique ids, in the events seed's
+/// shape; with `BENCH_NESTED` set each also has a nested object and a list of two
+/// (two columns more and two child rows).
 fn page(offset: usize, records: usize) -> Vec<u8> {
+    let nested = std::env::var_os("BENCH_NESTED").is_some();
     let data: Vec<_> = (offset..(offset + PAGE).min(records))
         .map(|id| {
-            json!({"id": id, "name": format!("event number {id}"),
-                   "start_time": "2026-03-01T10:00:00Z", "end_time": null,
-                   "venue": {"city": "Lisbon", "capacity": 300}, "tags": ["music", "outdoor"]})
+            let mut record = json!({"id": id, "name": format!("event number {id}"),
+                   "start_time": "2026-03-01T10:00:00Z", "end_time": "2026-03-01T12:30:00+02:00"});
+            if nested {
+                record["venue"] = json!({"city": "Lisbon", "capacity": 300});
+                record["tags"] = json!(["music", "outdoor"]);
+            }
+            record
         })
         .collect();
     serde_json::to_vec(&json!({"data": data, "total": records})).unwrap()
 }
 
-/// A minimal HTTP/1.1 keep-alive server (not wiremock, which keeps every request).
-async fn serve(records: usize) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+/// A minimal HTTP/1.1 keep-alive server (not wiremock, which keeps every request), on
+/// a thread of its own like a remote API: the loader's threads do not serve it.
+fn serve(records: usize) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            accept(
+                tokio::net::TcpListener::from_std(listener).unwrap(),
+                records,
+            )
+            .await
+        });
+    });
+    format!("http://{address}")
+}
+
+async fn accept(listener: tokio::net::TcpListener, records: usize) {
+    {
         while let Ok((stream, _)) = listener.accept().await {
             let _ = stream.set_nodelay(true);
             tokio::spawn(async move {
@@ -65,8 +92,7 @@ async fn serve(records: usize) -> String {
                 }
             });
         }
-    });
-    format!("http://{address}")
+    }
 }
 
 fn peak_rss_mib() -> f64 {
@@ -81,7 +107,7 @@ fn peak_rss_mib() -> f64 {
 /// One measurement, in this process: prints `seconds peak_rss`.
 async fn child(what: &str, records: usize, postgres: Option<String>) {
     let mut config = events_connector::Config::new("bench-key");
-    config.base_url = serve(records).await;
+    config.base_url = serve(records);
     let client = events_connector::Client::new(config).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let started = Instant::now();

@@ -9,6 +9,7 @@
 //! (`sqlite`, `postgres`, `parquet`), and JSON-lines files need none.
 
 mod destination;
+mod extract;
 pub mod files;
 pub mod naming;
 mod normalize;

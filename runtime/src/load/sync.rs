@@ -3,11 +3,11 @@
 //! at the end. A resource whose load fails is rolled back and ends the sync.
 
 use super::destination::{Counts, Destination, Load, Mode};
+use super::extract::Extraction;
 use super::naming;
 use super::normalize::{Batch, Normalizer};
 use super::table::TableDef;
 use crate::{Connector, Error, Result};
-use futures_util::StreamExt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What to sync and how.
@@ -192,48 +192,37 @@ async fn load_resource<C: Connector, D: Destination>(
         stored.state
     };
     let mut normalizer = Normalizer::new(def, load.mode, &mut schema, load.load_id);
-    let Some((mut records, handle)) = connector.values(def.resource, state) else {
+    let Some((records, handle)) = connector.values(def.resource, state) else {
         return Err(Error::Config(format!("no resource `{}`", def.resource)));
     };
+    let mut records = Extraction::start(def.resource, records)?;
     let mut batch = Batch::default();
     let mut total = 0u64;
     let mut child_rows = 0u64;
     let root_position = schema.ensure(load.root, None);
     let mut last_report = Instant::now();
-    while let Some(record) = records.next().await {
-        let record = record?;
-        normalizer
-            .record(&mut schema, &record, &mut batch)
-            .map_err(|misfit| {
-                Error::Config(format!(
-                    "resource `{}`: column `{}` is declared {} but a record has {}{}",
-                    def.resource,
-                    misfit.column,
-                    misfit.data_type.name(),
-                    misfit.value,
-                    crate::client::describe_key(
-                        def.primary_key,
-                        &def.primary_key
-                            .iter()
-                            .map(|k| record.get(*k).cloned())
-                            .collect::<Vec<_>>()
-                    )
-                ))
-            })?;
-        total += 1;
-        if batch.records >= options.batch_records {
-            child_rows += count_children(&batch, root_position);
-            destination.write(load, &schema, &batch).await?;
-            batch.clear();
-            if last_report.elapsed() >= Duration::from_millis(100) {
-                last_report = Instant::now();
-                observe(Event::Records {
-                    resource: def.resource,
-                    records: total,
-                    elapsed: started.elapsed(),
-                });
+    while let Some(chunk) = records.next().await {
+        let chunk = chunk?;
+        for record in &chunk {
+            normalizer
+                .record(&mut schema, record, &mut batch)
+                .map_err(|misfit| misfit_error(def, &misfit, record))?;
+            total += 1;
+            if batch.records >= options.batch_records {
+                child_rows += count_children(&batch, root_position);
+                destination.write(load, &schema, &batch).await?;
+                batch.clear();
+                if last_report.elapsed() >= Duration::from_millis(100) {
+                    last_report = Instant::now();
+                    observe(Event::Records {
+                        resource: def.resource,
+                        records: total,
+                        elapsed: started.elapsed(),
+                    });
+                }
             }
         }
+        records.recycle(chunk);
     }
     child_rows += count_children(&batch, root_position);
     destination.write(load, &schema, &batch).await?;
@@ -266,4 +255,25 @@ fn count_children(batch: &Batch, root: usize) -> u64 {
         .filter(|(i, _)| *i != root)
         .map(|(_, rows)| rows.len() as u64)
         .sum()
+}
+
+/// A value that does not fit its declared column, named with the record's key.
+fn misfit_error(
+    def: &TableDef,
+    misfit: &super::normalize::Misfit,
+    record: &serde_json::Value,
+) -> Error {
+    let key: Vec<Option<serde_json::Value>> = def
+        .primary_key
+        .iter()
+        .map(|k| record.get(*k).cloned())
+        .collect();
+    Error::Config(format!(
+        "resource `{}`: column `{}` is declared {} but a record has {}{}",
+        def.resource,
+        misfit.column,
+        misfit.data_type.name(),
+        misfit.value,
+        crate::client::describe_key(def.primary_key, &key)
+    ))
 }
