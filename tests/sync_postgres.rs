@@ -306,6 +306,8 @@ async fn awkward_text_and_long_names_arrive_intact() {
     let mut records = events(3);
     records[0]["name"] = json!("tab\there, newline\nthere, back\\slash, quote ' \" and \\N");
     records[0][long] = json!("kept");
+    records[1]["name"] = json!("nul\u{0}byte");
+    records[1]["payload"] = json!({"note": "nul\u{0}in json"});
     let server = serve(records).await;
     sync_into(&client(&server.uri()), &pg.url, SyncOptions::default())
         .await

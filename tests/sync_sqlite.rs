@@ -867,3 +867,56 @@ async fn a_composite_key_merges_and_an_empty_scd2_load_retires_nothing() {
         [[json!(5)]]
     );
 }
+
+/// A connector whose records stream panics after its first records.
+struct Panicking;
+
+impl Connector for Panicking {
+    const NAME: &'static str = "events";
+    const RESOURCES: &'static [&'static str] = &["event_data"];
+    const TABLES: &'static [load::TableDef] = <Disposed<REPLACE> as Connector>::TABLES;
+
+    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
+        Ok(Panicking)
+    }
+
+    fn json_lines(&self, _: &str) -> Option<connectorgen_runtime::JsonLines> {
+        None
+    }
+
+    fn values(
+        &self,
+        _: &str,
+        _: Option<connectorgen_runtime::IncrementalState>,
+    ) -> Option<(
+        connectorgen_runtime::Values,
+        Option<connectorgen_runtime::StateHandle>,
+    )> {
+        use futures_util::StreamExt;
+        let first = futures_util::stream::iter((1..=3).map(|id| Ok(json!({"id": id}))));
+        let boom = futures_util::stream::once(async { panic!("a bug in a paginator") });
+        Some((Box::pin(first.chain(boom)), None))
+    }
+}
+
+#[tokio::test]
+async fn a_panic_while_fetching_fails_the_load_instead_of_ending_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    sync_into(
+        &Disposed::<REPLACE>(client(&serve(events(10)).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let error = sync_into(&Panicking, &db, SyncOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "fetching the records failed: the fetching thread panicked"
+    );
+    assert_eq!(count(&db, "event_data"), 10, "the replace was rolled back");
+}

@@ -11,6 +11,7 @@ pub struct PgServer {
     pub url: String,
     pub port: u16,
     pid: Option<u32>,
+    data: PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -103,10 +104,13 @@ impl PgServer {
             dir.path().display()
         );
         let log = dir.path().join("log").to_string_lossy().into_owned();
+        // Made before the server starts: if `pg_ctl start` fails after the server came
+        // up, dropping this still stops it.
         let mut server = PgServer {
             url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
             port,
             pid: None,
+            data: data.clone(),
             _dir: dir,
         };
         run(
@@ -115,18 +119,24 @@ impl PgServer {
                 "-D", &data_arg, "-l", &log, "-w", "-t", "60", "-o", &options, "start",
             ],
         );
-        let pid = std::fs::read_to_string(data.join("postmaster.pid"))
-            .ok()
-            .and_then(|text| text.lines().next()?.trim().parse().ok());
-        server.pid = pid;
+        server.pid = postmaster_pid(&data);
         assert!(server.pid.is_some(), "the server wrote no postmaster.pid");
         server
     }
 }
 
+/// The server's PID, from the first line of its `postmaster.pid`.
+fn postmaster_pid(data: &Path) -> Option<u32> {
+    std::fs::read_to_string(data.join("postmaster.pid"))
+        .ok()
+        .and_then(|text| text.lines().next()?.trim().parse().ok())
+}
+
 impl Drop for PgServer {
     fn drop(&mut self) {
-        let Some(pid) = self.pid else { return };
+        let Some(pid) = self.pid.or_else(|| postmaster_pid(&self.data)) else {
+            return;
+        };
         // SIGQUIT: immediate shutdown; the data folder goes with the test.
         let _ = Command::new("kill")
             .args(["-QUIT", &pid.to_string()])

@@ -45,30 +45,44 @@ impl Extraction {
                         return;
                     }
                 };
-                runtime.block_on(async move {
-                    let mut chunk = Vec::with_capacity(CHUNK);
-                    while let Some(record) = records.next().await {
-                        while let Ok(used) = freed.try_recv() {
-                            drop(used);
-                        }
-                        match record {
-                            Ok(record) => chunk.push(record),
-                            Err(error) => {
-                                let _ = sender.send(Err(error)).await;
+                let guard = sender.clone();
+                let fetched = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    runtime.block_on(async move {
+                        let mut chunk = Vec::with_capacity(CHUNK);
+                        while let Some(record) = records.next().await {
+                            // The loader failed: stop fetching.
+                            if sender.is_closed() {
                                 return;
                             }
-                        }
-                        if chunk.len() == CHUNK {
-                            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                            if sender.send(Ok(full)).await.is_err() {
-                                return; // The loader stopped.
+                            while let Ok(used) = freed.try_recv() {
+                                drop(used);
+                            }
+                            match record {
+                                Ok(record) => chunk.push(record),
+                                Err(error) => {
+                                    let _ = sender.send(Err(error)).await;
+                                    return;
+                                }
+                            }
+                            if chunk.len() == CHUNK {
+                                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                                if sender.send(Ok(full)).await.is_err() {
+                                    return; // The loader stopped.
+                                }
                             }
                         }
-                    }
-                    if !chunk.is_empty() {
-                        let _ = sender.send(Ok(chunk)).await;
-                    }
-                });
+                        if !chunk.is_empty() {
+                            let _ = sender.send(Ok(chunk)).await;
+                        }
+                    })
+                }));
+                // A panic must not look like the end of the records.
+                if fetched.is_err() {
+                    let error = Error::Config(
+                        "fetching the records failed: the fetching thread panicked".into(),
+                    );
+                    let _ = guard.blocking_send(Err(error));
+                }
             })
             .map_err(|e| Error::Config(format!("cannot start a fetching thread: {e}")))?;
         Ok(Extraction { receiver, done })

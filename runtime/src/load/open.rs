@@ -94,11 +94,27 @@ impl DestinationUrl {
 /// has everything between `://` and its last `@` replaced.
 pub fn mask(text: &str) -> String {
     match url::Url::parse(text) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
+        Ok(mut url) => {
+            if url.password().is_some() {
+                let _ = url.set_password(Some("***"));
+            }
+            // libpq also takes `?password=...`.
+            if url.query_pairs().any(|(k, _)| k == "password") {
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| {
+                        let v = if k == "password" {
+                            "***".into()
+                        } else {
+                            v.into_owned()
+                        };
+                        (k.into_owned(), v)
+                    })
+                    .collect();
+                url.query_pairs_mut().clear().extend_pairs(pairs);
+            }
             url.to_string()
         }
-        Ok(_) => text.to_owned(),
         Err(_) => match (text.find("://"), text.rfind('@')) {
             (Some(scheme), Some(at)) if at > scheme + 3 => {
                 format!("{}***{}", &text[..scheme + 3], &text[at..])
@@ -195,5 +211,27 @@ impl Destination for AnyDestination {
 
     async fn rollback(&mut self) {
         each!(self, d => d.rollback().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask;
+
+    #[test]
+    fn passwords_are_masked_wherever_the_url_holds_them() {
+        assert_eq!(
+            mask("postgres://u:s3cret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            mask("postgres://u@h/db?sslmode=disable&password=s3cret"),
+            "postgres://u@h/db?sslmode=disable&password=***"
+        );
+        assert_eq!(
+            mask("postgres://u:s3cret@h:54x2/db"),
+            "postgres://***@h:54x2/db"
+        );
+        assert_eq!(mask("sqlite:events.db"), "sqlite:events.db");
     }
 }

@@ -453,7 +453,8 @@ impl Destination for Postgres {
 
 /// The staging table of `table` (temporary, so in the session's own schema).
 fn staging(table: &str) -> String {
-    format!("pg_temp.{}", quote(&format!("_stg_{table}")))
+    let name = super::naming::shorten(&format!("_stg_{table}"), MAX_IDENTIFIER);
+    format!("pg_temp.{}", quote(&name))
 }
 
 /// Records `table` as made; a table without columns was not made.
@@ -506,9 +507,15 @@ fn encode(cell: &Cell, out: &mut String) {
             }
         }
         other => {
-            let text = other.to_text().unwrap_or_default();
+            let mut text = other.to_text().unwrap_or_default();
+            // jsonb refuses `\u0000` as well: NULs go from the strings inside.
+            if matches!(other, Cell::Json(_)) && text.contains("\\u0000") {
+                text = without_nul(&text);
+            }
             for c in text.chars() {
                 match c {
+                    // PostgreSQL's text cannot hold NUL: it is dropped.
+                    '\0' => {}
                     '\\' => out.push_str("\\\\"),
                     '\t' => out.push_str("\\t"),
                     '\n' => out.push_str("\\n"),
@@ -517,6 +524,28 @@ fn encode(cell: &Cell, out: &mut String) {
                 }
             }
         }
+    }
+}
+
+/// JSON text with NUL characters removed from its strings and keys.
+fn without_nul(json: &str) -> String {
+    fn clean(value: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => Value::String(s.replace('\0', "")),
+            Value::Array(items) => Value::Array(items.into_iter().map(clean).collect()),
+            Value::Object(fields) => Value::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k.replace('\0', ""), clean(v)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    match serde_json::from_str(json) {
+        Ok(value) => clean(value).to_string(),
+        Err(_) => json.replace("\\u0000", ""),
     }
 }
 
@@ -533,10 +562,15 @@ mod tests {
             Cell::Bool(true),
             Cell::Binary(vec![0, 255]),
             Cell::Double(f64::INFINITY),
+            Cell::Text("nul\0byte".into()),
+            Cell::Json(r#"{"a":"x\u0000y"}"#.into()),
         ] {
             encode(&cell, &mut out);
             out.push('|');
         }
-        assert_eq!(out, "a\\tb\\\\c\\nd|\\N|t|\\\\x00ff|Infinity|");
+        assert_eq!(
+            out,
+            "a\\tb\\\\c\\nd|\\N|t|\\\\x00ff|Infinity|nulbyte|{\"a\":\"xy\"}|"
+        );
     }
 }

@@ -465,7 +465,9 @@ pub(crate) fn index_columns(load: &Load<'_>, table: &TableSchema) -> Vec<String>
 /// The name of a table's key index: `:` never appears in a normalized name, so no
 /// table can take it.
 pub(crate) fn index_name(table: &str) -> String {
-    quote(&format!("{table}:key"))
+    // Cut like a table name, so that PostgreSQL's 63 bytes do not cut it back to the
+    // table's own name.
+    quote(&super::naming::shorten(&format!("{table}:key"), 63))
 }
 
 impl super::destination::Counts {

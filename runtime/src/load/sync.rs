@@ -7,7 +7,7 @@ use super::extract::Extraction;
 use super::naming;
 use super::normalize::{Batch, Normalizer};
 use super::table::TableDef;
-use crate::{Connector, Error, Result};
+use crate::{Connector, Error, MergeStrategy, Result};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// What to sync and how.
@@ -154,7 +154,25 @@ async fn resource<C: Connector, D: Destination>(
         primary_key: &primary_key,
         merge_key: &merge_key,
     };
-    let stored = destination.begin(&load).await?;
+    if matches!(
+        mode,
+        Mode::Merge(MergeStrategy::Upsert | MergeStrategy::InsertOnly)
+    ) && primary_key.is_empty()
+    {
+        return Err(Error::Config(format!(
+            "resource `{}`: merge strategy `{}` needs a primary_key",
+            def.resource,
+            mode.describe()
+        )));
+    }
+    let stored = match destination.begin(&load).await {
+        Ok(stored) => stored,
+        Err(error) => {
+            // Whatever `begin` took (a transaction, a lock) is given back.
+            destination.rollback().await;
+            return Err(error);
+        }
+    };
     match load_resource(
         connector,
         destination,
