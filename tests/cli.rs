@@ -674,13 +674,13 @@ fn the_mock_serves_a_spec_and_the_program_syncs_it_into_sqlite_and_files() {
             .find(|l| l.starts_with("event_data"))
             .unwrap_or_else(|| panic!("{summary}"));
         let fields: Vec<&str> = line.split_whitespace().collect();
-        // resource, table, disposition (2 words), records, inserted, updated, deleted
+        // resource, table, disposition (2 words), records, pages, inserted, updated, deleted
         let expected = if run == 0 {
-            ["500", "500", "0", "0"]
+            ["500", "5", "500", "0", "0"]
         } else {
-            ["500", "0", "500", "0"]
+            ["500", "5", "0", "500", "0"]
         };
-        assert_eq!(fields[4..8], expected, "{summary}");
+        assert_eq!(fields[4..9], expected, "{summary}");
         assert!(summary.starts_with("load 1"), "{summary}");
     }
     let connection = rusqlite::Connection::open(&db).unwrap();

@@ -112,6 +112,7 @@ async fn merge_lays_tables_out_as_dlt_and_a_second_run_changes_exactly_the_chang
         ),
         (250, 0, 0)
     );
+    assert_eq!(table.pages, 3, "250 records, 100 a page");
     assert_eq!(
         columns(&db, "event_data"),
         [

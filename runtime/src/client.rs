@@ -133,6 +133,8 @@ struct Inner {
     headers: HeaderMap,
     retry: RetryPolicy,
     masker: Masker,
+    /// Pages received by this client and its clones, for progress displays.
+    pages: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Client {
@@ -178,8 +180,14 @@ impl Client {
                 headers,
                 retry: config.retry,
                 masker,
+                pages: std::sync::atomic::AtomicU64::new(0),
             }),
         })
+    }
+
+    /// How many pages this client (and its clones) have received so far.
+    pub fn pages_received(&self) -> u64 {
+        self.inner.pages.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Every record of an endpoint, page after page. Only one page is held at a time:
@@ -712,6 +720,10 @@ impl Walk {
             self.next = Some((state, request));
         }
         self.number += 1;
+        self.client
+            .inner
+            .pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut records = Vec::with_capacity(values.len());
         // One lock per page, not per record.
         let mut tracker = self

@@ -36,6 +36,11 @@ pub trait Connector: Sized {
         self.json_lines(resource).map(|lines| (lines, None))
     }
 
+    /// Pages received so far by this connector's client, for progress displays.
+    fn pages_received(&self) -> u64 {
+        0
+    }
+
     /// The records of a resource as JSON values, from an incremental state where the
     /// resource is incremental (with the handle of its new state); `None` for an
     /// unknown resource name.

@@ -156,6 +156,10 @@ pub fn client(connector: &Connector) -> TokenStream {
 
             #stateful
 
+            fn pages_received(&self) -> u64 {
+                self.inner.pages_received()
+            }
+
             fn values(
                 &self,
                 resource: &str,

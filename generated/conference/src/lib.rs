@@ -274,6 +274,9 @@ impl ::connectorgen_runtime::Connector for Client {
             }
         }
     }
+    fn pages_received(&self) -> u64 {
+        self.inner.pages_received()
+    }
     fn values(
         &self,
         resource: &str,

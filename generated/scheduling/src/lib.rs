@@ -172,6 +172,9 @@ impl ::connectorgen_runtime::Connector for Client {
             _ => ::std::option::Option::None,
         }
     }
+    fn pages_received(&self) -> u64 {
+        self.inner.pages_received()
+    }
     fn values(
         &self,
         resource: &str,

@@ -41,6 +41,8 @@ pub struct TableReport {
     pub mode: Option<Mode>,
     /// Records received from the API.
     pub records: u64,
+    /// Pages received from the API.
+    pub pages: u64,
     /// Rows written to child tables.
     pub child_rows: u64,
     /// Root table rows inserted, updated and deleted.
@@ -65,6 +67,8 @@ pub enum Event<'a> {
     Records {
         resource: &'a str,
         records: u64,
+        /// Pages received for this resource so far.
+        pages: u64,
         elapsed: Duration,
     },
     Finished(&'a TableReport),
@@ -133,6 +137,7 @@ async fn resource<C: Connector, D: Destination>(
             table: root,
             mode: None,
             records: 0,
+            pages: 0,
             child_rows: 0,
             counts: Counts::default(),
             elapsed: started.elapsed(),
@@ -213,6 +218,7 @@ async fn load_resource<C: Connector, D: Destination>(
     let Some((records, handle)) = connector.values(def.resource, state) else {
         return Err(Error::Config(format!("no resource `{}`", def.resource)));
     };
+    let pages_before = connector.pages_received();
     let mut records = Extraction::start(def.resource, records)?;
     let mut batch = Batch::default();
     let mut total = 0u64;
@@ -235,6 +241,7 @@ async fn load_resource<C: Connector, D: Destination>(
                     observe(Event::Records {
                         resource: def.resource,
                         records: total,
+                        pages: connector.pages_received() - pages_before,
                         elapsed: started.elapsed(),
                     });
                 }
@@ -259,6 +266,7 @@ async fn load_resource<C: Connector, D: Destination>(
         table: load.root.to_owned(),
         mode: Some(load.mode),
         records: total,
+        pages: connector.pages_received() - pages_before,
         child_rows,
         counts,
         elapsed: started.elapsed(),

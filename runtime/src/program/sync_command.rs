@@ -49,10 +49,15 @@ pub(super) async fn run<C: Connector>(options: Options) -> Result<(), Error> {
             bar.set_message("starting");
         }
         Event::Records {
-            records, elapsed, ..
+            records,
+            pages,
+            elapsed,
+            ..
         } => {
             let rate = records as f64 / elapsed.as_secs_f64().max(1e-9);
-            bar.set_message(format!("{records} records, {rate:.0}/s"));
+            bar.set_message(format!(
+                "{records} records, {pages} pages, {rate:.0} records/s"
+            ));
         }
         Event::Finished(table) => {
             tracing::info!(
@@ -72,11 +77,12 @@ pub(super) async fn run<C: Connector>(options: Options) -> Result<(), Error> {
         destination.describe()
     );
     println!(
-        "{:<24} {:<24} {:<22} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8}",
+        "{:<24} {:<24} {:<22} {:>9} {:>7} {:>9} {:>9} {:>9} {:>10} {:>8}",
         "resource",
         "table",
         "disposition",
         "records",
+        "pages",
         "inserted",
         "updated",
         "deleted",
@@ -85,11 +91,12 @@ pub(super) async fn run<C: Connector>(options: Options) -> Result<(), Error> {
     );
     for table in &report.tables {
         println!(
-            "{:<24} {:<24} {:<22} {:>9} {:>9} {:>9} {:>9} {:>10} {:>8.2}",
+            "{:<24} {:<24} {:<22} {:>9} {:>7} {:>9} {:>9} {:>9} {:>10} {:>8.2}",
             table.resource,
             table.table,
             table.mode.map_or("skip", |m| m.describe()),
             table.records,
+            table.pages,
             table.counts.inserted,
             table.counts.updated,
             table.counts.deleted,
