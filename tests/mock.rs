@@ -164,7 +164,7 @@ async fn a_parent_child_incremental_connector_syncs_from_the_mock() {
     let connection = rusqlite::Connection::open(&db).unwrap();
     let linked: i64 = connection
         .query_row(
-            "SELECT count(*) FROM attendees a JOIN events e ON a._events_id = e.id",
+            "SELECT count(*) FROM event_attendees a JOIN events e ON a._events_id = e.id",
             [],
             |r| r.get(0),
         )

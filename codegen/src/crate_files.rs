@@ -87,7 +87,11 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
             } else {
                 r.primary_key.join(", ")
             },
-            write_disposition: r.write_disposition.describe(),
+            write_disposition: if r.table_name == r.name {
+                r.write_disposition.describe()
+            } else {
+                format!("{} into `{}`", r.write_disposition.describe(), r.table_name)
+            },
             paginator: r.paginator.describe(),
             data_selector: r.data_selector.clone().unwrap_or_else(|| "detected".into()),
             fields: r

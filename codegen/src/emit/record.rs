@@ -131,10 +131,11 @@ pub fn table(resource: &Resource) -> TokenStream {
         }
         None => quote! { ::std::option::Option::None },
     };
+    let table_name = &resource.table_name;
     quote! {
         ::connectorgen_runtime::load::TableDef {
             resource: #resource_name,
-            table: #resource_name,
+            table: #table_name,
             columns: &[#(#columns),*],
             primary_key: &[#(#primary_key),*],
             merge_key: &[#(#merge_key),*],

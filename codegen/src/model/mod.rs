@@ -183,6 +183,8 @@ pub struct Resource {
     pub parent: Option<ParentLink>,
     pub primary_key: Vec<String>,
     pub write_disposition: WriteDisposition,
+    /// The table it loads into: `table_name`, else the resource name.
+    pub table_name: String,
     pub fields: Vec<Field>,
 }
 

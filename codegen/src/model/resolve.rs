@@ -720,6 +720,7 @@ impl Resolver<'_> {
                 }
             }
         }
+        let table_name = spec.table_name.clone().unwrap_or_else(|| name.clone());
         let write_disposition = self.write_disposition(
             spec.write_disposition.as_ref(),
             &origin.at(&Path::root().key("write_disposition")),
@@ -744,6 +745,7 @@ impl Resolver<'_> {
             incremental,
             primary_key,
             write_disposition,
+            table_name,
             fields,
         })
     }
