@@ -921,3 +921,90 @@ async fn a_panic_while_fetching_fails_the_load_instead_of_ending_it() {
     );
     assert_eq!(count(&db, "event_data"), 10, "the replace was rolled back");
 }
+
+#[test]
+fn table_name_and_merge_key_are_read_from_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shows.yaml");
+    std::fs::write(
+        &path,
+        "client:\n  base_url: https://api.example.com\n  paginator: single_page\n\
+         resources:\n  - name: product\n    table_name: products\n    primary_key: id\n    \
+         merge_key: [day]\n    write_disposition: merge\n    endpoint: products\n    \
+         columns:\n      id: { data_type: bigint }\n      region: { data_type: text, merge_key: true }\n",
+    )
+    .unwrap();
+    let connector = connectorgen::load(&path).unwrap();
+    let product = &connector.resources[0];
+    assert_eq!(product.table_name, "products");
+    assert_eq!(product.merge_key, ["day", "region"]);
+}
+
+/// Events whose `name` is the merge key: a load replaces every row with a name it has.
+struct ByName(events_connector::Client);
+
+impl Connector for ByName {
+    const NAME: &'static str = "events";
+    const RESOURCES: &'static [&'static str] = &["event_data"];
+    const TABLES: &'static [load::TableDef] = &[load::TableDef {
+        primary_key: &[],
+        merge_key: &["name"],
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }];
+
+    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
+        unreachable!("tests build their clients")
+    }
+
+    fn json_lines(&self, resource: &str) -> Option<connectorgen_runtime::JsonLines> {
+        self.0.json_lines(resource)
+    }
+
+    fn values(
+        &self,
+        resource: &str,
+        state: Option<connectorgen_runtime::IncrementalState>,
+    ) -> Option<(
+        connectorgen_runtime::Values,
+        Option<connectorgen_runtime::StateHandle>,
+    )> {
+        self.0.values(resource, state)
+    }
+}
+
+#[tokio::test]
+async fn a_merge_key_replaces_every_row_with_a_key_in_the_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    sync_into(
+        &ByName(client(&serve(events(5)).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    let mut again = events(2)[1].clone();
+    again["id"] = json!(10);
+    let mut twice = again.clone();
+    twice["id"] = json!(11);
+    sync_into(
+        &ByName(client(&serve(vec![again, twice]).await)),
+        &db,
+        SyncOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        rows(&db, "SELECT id FROM event_data ORDER BY id"),
+        [
+            [json!(1)],
+            [json!(3)],
+            [json!(4)],
+            [json!(5)],
+            [json!(10)],
+            [json!(11)]
+        ]
+    );
+    // The replaced row's child rows went with it.
+    assert_eq!(count(&db, "event_data__sessions"), 6);
+}

@@ -185,6 +185,8 @@ pub struct Resource {
     pub write_disposition: WriteDisposition,
     /// The table it loads into: `table_name`, else the resource name.
     pub table_name: String,
+    /// `merge_key` and the columns with the `merge_key: true` hint.
+    pub merge_key: Vec<String>,
     pub fields: Vec<Field>,
 }
 

@@ -721,6 +721,17 @@ impl Resolver<'_> {
             }
         }
         let table_name = spec.table_name.clone().unwrap_or_else(|| name.clone());
+        // `merge_key` on the resource, and columns with the `merge_key: true` hint.
+        let mut merge_key: Vec<String> = match &spec.merge_key {
+            None => Vec::new(),
+            Some(StringOr::String(key)) => vec![key.clone()],
+            Some(StringOr::Full(keys)) => keys.clone(),
+        };
+        for field in fields.iter().filter(|f| f.merge_key) {
+            if !merge_key.contains(&field.name) {
+                merge_key.push(field.name.clone());
+            }
+        }
         let write_disposition = self.write_disposition(
             spec.write_disposition.as_ref(),
             &origin.at(&Path::root().key("write_disposition")),
@@ -746,6 +757,7 @@ impl Resolver<'_> {
             primary_key,
             write_disposition,
             table_name,
+            merge_key,
             fields,
         })
     }

@@ -38,6 +38,9 @@ pub struct ResourceSpec {
     pub name: Option<String>,
     pub endpoint: Option<StringOr<EndpointSpec>>,
     pub primary_key: Option<StringOr<Vec<String>>>,
+    /// dlt's `merge_key`: rows with these values are replaced by a merge (scd2: the
+    /// partitions whose absent rows are retired).
+    pub merge_key: Option<StringOr<Vec<String>>>,
     pub write_disposition: Option<StringOr<WriteDispositionSpec>>,
     pub columns: Option<Columns>,
     pub table_name: Option<String>,
