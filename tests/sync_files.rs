@@ -58,32 +58,13 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-struct Replaced(events_connector::Client);
-
-impl Connector for Replaced {
-    const NAME: &'static str = "events";
-    const RESOURCES: &'static [&'static str] = &["event_data"];
-    const TABLES: &'static [load::TableDef] = &[load::TableDef {
+connectorgen_e2e::events_with_table!(
+    Replaced,
+    load::TableDef {
         write_disposition: WriteDisposition::Replace,
         ..<events_connector::Client as Connector>::TABLES[0]
-    }];
-    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
-        unreachable!("tests build their clients")
     }
-    fn json_lines(&self, resource: &str) -> Option<connectorgen_runtime::JsonLines> {
-        self.0.json_lines(resource)
-    }
-    fn values(
-        &self,
-        resource: &str,
-        state: Option<connectorgen_runtime::IncrementalState>,
-    ) -> Option<(
-        connectorgen_runtime::Values,
-        Option<connectorgen_runtime::StateHandle>,
-    )> {
-        self.0.values(resource, state)
-    }
-}
+);
 
 #[tokio::test]
 async fn parquet_files_carry_dlt_tables_with_their_types() {

@@ -187,45 +187,39 @@ async fn merge_loads_dlt_tables_with_postgres_types_and_a_second_run_changes_onl
     assert_eq!(count(&pg.url, "_dlt_loads").await, 2);
 }
 
-/// The events connector with another write disposition.
-struct Disposed<const MODE: u8>(events_connector::Client);
-
-impl<const MODE: u8> Connector for Disposed<MODE> {
-    const NAME: &'static str = "events";
-    const RESOURCES: &'static [&'static str] = &["event_data"];
-    const TABLES: &'static [load::TableDef] = &[load::TableDef {
-        write_disposition: match MODE {
-            0 => WriteDisposition::Append,
-            1 => WriteDisposition::Replace,
-            2 => WriteDisposition::Merge {
-                strategy: Some(MergeStrategy::Upsert),
-            },
-            _ => WriteDisposition::Merge {
-                strategy: Some(MergeStrategy::Scd2),
-            },
+// The events connector with other write dispositions and keys.
+connectorgen_e2e::events_with_table!(
+    Append,
+    load::TableDef {
+        write_disposition: WriteDisposition::Append,
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }
+);
+connectorgen_e2e::events_with_table!(
+    Replace,
+    load::TableDef {
+        write_disposition: WriteDisposition::Replace,
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }
+);
+connectorgen_e2e::events_with_table!(
+    Upsert,
+    load::TableDef {
+        write_disposition: WriteDisposition::Merge {
+            strategy: Some(MergeStrategy::Upsert),
         },
         ..<events_connector::Client as Connector>::TABLES[0]
-    }];
-
-    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
-        unreachable!("tests build their clients")
     }
-
-    fn json_lines(&self, resource: &str) -> Option<connectorgen_runtime::JsonLines> {
-        self.0.json_lines(resource)
+);
+connectorgen_e2e::events_with_table!(
+    Scd2,
+    load::TableDef {
+        write_disposition: WriteDisposition::Merge {
+            strategy: Some(MergeStrategy::Scd2),
+        },
+        ..<events_connector::Client as Connector>::TABLES[0]
     }
-
-    fn values(
-        &self,
-        resource: &str,
-        state: Option<connectorgen_runtime::IncrementalState>,
-    ) -> Option<(
-        connectorgen_runtime::Values,
-        Option<connectorgen_runtime::StateHandle>,
-    )> {
-        self.0.values(resource, state)
-    }
-}
+);
 
 #[tokio::test]
 async fn upsert_and_scd2_run_in_postgres() {
@@ -235,7 +229,7 @@ async fn upsert_and_scd2_run_in_postgres() {
     for records in [events(5), changed.clone()] {
         let server = serve(records).await;
         sync_into(
-            &Disposed::<2>(client(&server.uri())),
+            &Upsert(client(&server.uri())),
             &pg.url,
             SyncOptions::default(),
         )
@@ -266,7 +260,7 @@ async fn upsert_and_scd2_run_in_postgres() {
         let server = serve(records).await;
         loads.push(
             sync_into(
-                &Disposed::<3>(client(&server.uri())),
+                &Scd2(client(&server.uri())),
                 &pg.url,
                 SyncOptions::default(),
             )
@@ -342,7 +336,7 @@ async fn a_failed_replace_and_a_killed_sync_change_nothing() {
     let pg = PgServer::start();
     let server = serve(events(300)).await;
     sync_into(
-        &Disposed::<1>(client(&server.uri())),
+        &Replace(client(&server.uri())),
         &pg.url,
         SyncOptions::default(),
     )
@@ -360,7 +354,7 @@ async fn a_failed_replace_and_a_killed_sync_change_nothing() {
         .serve("/v1/events")
         .await;
     let error = sync_into(
-        &Disposed::<1>(client(&failing.uri())),
+        &Replace(client(&failing.uri())),
         &pg.url,
         SyncOptions::default(),
     )
@@ -464,7 +458,7 @@ fn two_syncs_at_once_wait_for_each_other() {
                     .unwrap();
                 runtime
                     .block_on(sync_into(
-                        &Disposed::<0>(client(&uri)),
+                        &Append(client(&uri)),
                         &url,
                         SyncOptions {
                             batch_records: 50,

@@ -234,58 +234,53 @@ async fn merge_lays_tables_out_as_dlt_and_a_second_run_changes_exactly_the_chang
     assert_eq!(rows(&db, "SELECT count(*) FROM _dlt_loads"), [[json!(2)]]);
 }
 
-/// The events connector with another write disposition for `event_data`.
-struct Disposed<const MODE: u8>(events_connector::Client);
-
-impl<const MODE: u8> Connector for Disposed<MODE> {
-    const NAME: &'static str = "events";
-    const RESOURCES: &'static [&'static str] = &["event_data"];
-    const TABLES: &'static [load::TableDef] = &[load::TableDef {
-        write_disposition: match MODE {
-            0 => WriteDisposition::Append,
-            1 => WriteDisposition::Replace,
-            2 => WriteDisposition::Merge {
-                strategy: Some(MergeStrategy::Upsert),
-            },
-            3 => WriteDisposition::Merge {
-                strategy: Some(MergeStrategy::Scd2),
-            },
-            5 => WriteDisposition::Merge { strategy: None },
-            _ => WriteDisposition::Skip,
-        },
-        primary_key: match MODE {
-            5 => &["id", "name"],
-            _ => &["id"],
+// The events connector with other write dispositions and keys.
+connectorgen_e2e::events_with_table!(
+    Append,
+    load::TableDef {
+        write_disposition: WriteDisposition::Append,
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }
+);
+connectorgen_e2e::events_with_table!(
+    Replace,
+    load::TableDef {
+        write_disposition: WriteDisposition::Replace,
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }
+);
+connectorgen_e2e::events_with_table!(
+    Upsert,
+    load::TableDef {
+        write_disposition: WriteDisposition::Merge {
+            strategy: Some(MergeStrategy::Upsert),
         },
         ..<events_connector::Client as Connector>::TABLES[0]
-    }];
-
-    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
-        unreachable!("tests build their clients")
     }
-
-    fn json_lines(&self, resource: &str) -> Option<connectorgen_runtime::JsonLines> {
-        self.0.json_lines(resource)
+);
+connectorgen_e2e::events_with_table!(
+    Scd2,
+    load::TableDef {
+        write_disposition: WriteDisposition::Merge {
+            strategy: Some(MergeStrategy::Scd2),
+        },
+        ..<events_connector::Client as Connector>::TABLES[0]
     }
-
-    fn values(
-        &self,
-        resource: &str,
-        state: Option<connectorgen_runtime::IncrementalState>,
-    ) -> Option<(
-        connectorgen_runtime::Values,
-        Option<connectorgen_runtime::StateHandle>,
-    )> {
-        self.0.values(resource, state)
+);
+connectorgen_e2e::events_with_table!(
+    Skip,
+    load::TableDef {
+        write_disposition: WriteDisposition::Skip,
+        ..<events_connector::Client as Connector>::TABLES[0]
     }
-}
-
-const APPEND: u8 = 0;
-const REPLACE: u8 = 1;
-const UPSERT: u8 = 2;
-const SCD2: u8 = 3;
-const SKIP: u8 = 4;
-const COMPOSITE_KEY: u8 = 5;
+);
+connectorgen_e2e::events_with_table!(
+    CompositeKey,
+    load::TableDef {
+        primary_key: &["id", "name"],
+        ..<events_connector::Client as Connector>::TABLES[0]
+    }
+);
 
 async fn serve(records: Vec<Value>) -> wiremock::MockServer {
     OffsetApi::new(records, "api_key", KEY)
@@ -299,13 +294,9 @@ async fn append_adds_every_run_and_replace_keeps_only_the_last() {
     let db = dir.path().join("events.db");
     let server = serve(events(120)).await;
     for _ in 0..2 {
-        sync_into(
-            &Disposed::<APPEND>(client(&server)),
-            &db,
-            SyncOptions::default(),
-        )
-        .await
-        .unwrap();
+        sync_into(&Append(client(&server)), &db, SyncOptions::default())
+            .await
+            .unwrap();
     }
     assert_eq!(
         rows(
@@ -321,13 +312,9 @@ async fn append_adds_every_run_and_replace_keeps_only_the_last() {
 
     let db = dir.path().join("replace.db");
     for _ in 0..2 {
-        let report = sync_into(
-            &Disposed::<REPLACE>(client(&server)),
-            &db,
-            SyncOptions::default(),
-        )
-        .await
-        .unwrap();
+        let report = sync_into(&Replace(client(&server)), &db, SyncOptions::default())
+            .await
+            .unwrap();
         assert_eq!(report.tables[0].mode, Some(load::Mode::Replace));
     }
     assert_eq!(
@@ -345,13 +332,9 @@ async fn a_replace_that_fails_halfway_leaves_the_old_tables_whole() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("events.db");
     let server = serve(events(300)).await;
-    let first = sync_into(
-        &Disposed::<REPLACE>(client(&server)),
-        &db,
-        SyncOptions::default(),
-    )
-    .await
-    .unwrap();
+    let first = sync_into(&Replace(client(&server)), &db, SyncOptions::default())
+        .await
+        .unwrap();
     let before = rows(&db, "SELECT * FROM event_data ORDER BY id");
     let speakers = rows(
         &db,
@@ -363,14 +346,10 @@ async fn a_replace_that_fails_halfway_leaves_the_old_tables_whole() {
         .faults([Fault::new(200, 500)])
         .serve("/v1/events")
         .await;
-    let error = sync_into(
-        &Disposed::<REPLACE>(client(&failing)),
-        &db,
-        SyncOptions::default(),
-    )
-    .await
-    .unwrap_err()
-    .to_string();
+    let error = sync_into(&Replace(client(&failing)), &db, SyncOptions::default())
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(error.starts_with("resource `event_data`: GET "), "{error}");
     assert!(
         error.contains("offset=200&limit=100&api_key=*** returned 500"),
@@ -396,7 +375,7 @@ async fn upsert_keeps_ids_from_the_key_and_updates_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("events.db");
     sync_into(
-        &Disposed::<UPSERT>(client(&serve(events(10)).await)),
+        &Upsert(client(&serve(events(10)).await)),
         &db,
         SyncOptions::default(),
     )
@@ -412,7 +391,7 @@ async fn upsert_keeps_ids_from_the_key_and_updates_in_place() {
     changed[0]["name"] = json!("first, renamed");
     changed[0]["sessions"] = json!([{"title": "new talk", "speakers": ["cy"]}]);
     let report = sync_into(
-        &Disposed::<UPSERT>(client(&serve(changed).await)),
+        &Upsert(client(&serve(changed).await)),
         &db,
         SyncOptions::default(),
     )
@@ -437,7 +416,7 @@ async fn scd2_keeps_every_version_with_its_validity() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("events.db");
     let first = sync_into(
-        &Disposed::<SCD2>(client(&serve(events(5)).await)),
+        &Scd2(client(&serve(events(5)).await)),
         &db,
         SyncOptions::default(),
     )
@@ -452,7 +431,7 @@ async fn scd2_keeps_every_version_with_its_validity() {
     let mut changed = events(4);
     changed[1]["name"] = json!("second, renamed");
     let second = sync_into(
-        &Disposed::<SCD2>(client(&serve(changed).await)),
+        &Scd2(client(&serve(changed).await)),
         &db,
         SyncOptions::default(),
     )
@@ -525,7 +504,7 @@ async fn duplicates_of_one_key_in_a_load_keep_the_last_and_skip_loads_nothing() 
 
     let server = serve(events(3)).await;
     let report = sync_into(
-        &Disposed::<SKIP>(client(&server)),
+        &Skip(client(&server)),
         &dir.path().join("skip.db"),
         SyncOptions::default(),
     )
@@ -701,7 +680,7 @@ fn two_syncs_at_once_wait_for_each_other() {
                     .unwrap();
                 let mut config = events_connector::Config::new(KEY);
                 config.base_url = uri;
-                let client = Disposed::<APPEND>(events_connector::Client::new(config).unwrap());
+                let client = Append(events_connector::Client::new(config).unwrap());
                 runtime
                     .block_on(sync_into(
                         &client,
@@ -810,7 +789,7 @@ async fn duplicates_in_an_upsert_keep_the_last_record_and_only_its_children() {
     again["sessions"] = json!([{"title": "x"}]);
     records.push(again);
     let report = sync_into(
-        &Disposed::<UPSERT>(client(&serve(records).await)),
+        &Upsert(client(&serve(records).await)),
         &db,
         SyncOptions::default(),
     )
@@ -829,7 +808,7 @@ async fn a_composite_key_merges_and_an_empty_scd2_load_retires_nothing() {
     let db = dir.path().join("events.db");
     for _ in 0..2 {
         sync_into(
-            &Disposed::<COMPOSITE_KEY>(client(&serve(events(30)).await)),
+            &CompositeKey(client(&serve(events(30)).await)),
             &db,
             SyncOptions::default(),
         )
@@ -843,14 +822,14 @@ async fn a_composite_key_merges_and_an_empty_scd2_load_retires_nothing() {
 
     let db = dir.path().join("scd2.db");
     sync_into(
-        &Disposed::<SCD2>(client(&serve(events(5)).await)),
+        &Scd2(client(&serve(events(5)).await)),
         &db,
         SyncOptions::default(),
     )
     .await
     .unwrap();
     let report = sync_into(
-        &Disposed::<SCD2>(client(&serve(Vec::new()).await)),
+        &Scd2(client(&serve(Vec::new()).await)),
         &db,
         SyncOptions::default(),
     )
@@ -875,7 +854,7 @@ struct Panicking;
 impl Connector for Panicking {
     const NAME: &'static str = "events";
     const RESOURCES: &'static [&'static str] = &["event_data"];
-    const TABLES: &'static [load::TableDef] = <Disposed<REPLACE> as Connector>::TABLES;
+    const TABLES: &'static [load::TableDef] = <Replace as Connector>::TABLES;
 
     fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
         Ok(Panicking)
@@ -905,7 +884,7 @@ async fn a_panic_while_fetching_fails_the_load_instead_of_ending_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("events.db");
     sync_into(
-        &Disposed::<REPLACE>(client(&serve(events(10)).await)),
+        &Replace(client(&serve(events(10)).await)),
         &db,
         SyncOptions::default(),
     )
@@ -940,37 +919,15 @@ fn table_name_and_merge_key_are_read_from_the_spec() {
     assert_eq!(product.merge_key, ["day", "region"]);
 }
 
-/// Events whose `name` is the merge key: a load replaces every row with a name it has.
-struct ByName(events_connector::Client);
-
-impl Connector for ByName {
-    const NAME: &'static str = "events";
-    const RESOURCES: &'static [&'static str] = &["event_data"];
-    const TABLES: &'static [load::TableDef] = &[load::TableDef {
+// Events whose `name` is the merge key: a load replaces every row with a name it has.
+connectorgen_e2e::events_with_table!(
+    ByName,
+    load::TableDef {
         primary_key: &[],
         merge_key: &["name"],
         ..<events_connector::Client as Connector>::TABLES[0]
-    }];
-
-    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
-        unreachable!("tests build their clients")
     }
-
-    fn json_lines(&self, resource: &str) -> Option<connectorgen_runtime::JsonLines> {
-        self.0.json_lines(resource)
-    }
-
-    fn values(
-        &self,
-        resource: &str,
-        state: Option<connectorgen_runtime::IncrementalState>,
-    ) -> Option<(
-        connectorgen_runtime::Values,
-        Option<connectorgen_runtime::StateHandle>,
-    )> {
-        self.0.values(resource, state)
-    }
-}
+);
 
 #[tokio::test]
 async fn a_merge_key_replaces_every_row_with_a_key_in_the_load() {

@@ -203,3 +203,41 @@ pub fn describe(request: &Request) -> String {
     }
     text
 }
+
+/// Declares `struct $name(events_connector::Client)`: the events connector with another
+/// table definition for `event_data` (another write disposition, keys, ...), for tests
+/// of the loader. `$table` is a `TableDef` expression; start it from
+/// `<events_connector::Client as Connector>::TABLES[0]`.
+#[macro_export]
+macro_rules! events_with_table {
+    ($name:ident, $table:expr) => {
+        struct $name(events_connector::Client);
+
+        impl ::connectorgen_runtime::Connector for $name {
+            const NAME: &'static str = "events";
+            const RESOURCES: &'static [&'static str] = &["event_data"];
+            const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[$table];
+
+            fn from_env_with_base_url(
+                _: ::std::option::Option<::std::string::String>,
+            ) -> ::connectorgen_runtime::Result<Self> {
+                unreachable!("tests build their clients")
+            }
+
+            fn json_lines(&self, resource: &str) -> Option<::connectorgen_runtime::JsonLines> {
+                self.0.json_lines(resource)
+            }
+
+            fn values(
+                &self,
+                resource: &str,
+                state: Option<::connectorgen_runtime::IncrementalState>,
+            ) -> Option<(
+                ::connectorgen_runtime::Values,
+                Option<::connectorgen_runtime::StateHandle>,
+            )> {
+                self.0.values(resource, state)
+            }
+        }
+    };
+}
