@@ -105,17 +105,17 @@ pub fn main<C: Connector>() -> ExitCode {
         .with_max_level(level)
         .with_target(false)
         .init();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("{}: error: cannot start the async runtime: {e}", C::NAME);
+            return ExitCode::FAILURE;
+        }
+    };
     if let Some(Command::Sync(sync)) = &args.command {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => runtime,
-            Err(e) => {
-                eprintln!("{}: error: cannot start the async runtime: {e}", C::NAME);
-                return ExitCode::FAILURE;
-            }
-        };
         return match runtime.block_on(sync_command::run::<C>(sync_command::Options {
             resources: sync.resource.clone(),
             destination: sync.destination.clone(),
@@ -148,16 +148,6 @@ pub fn main<C: Connector>() -> ExitCode {
             return ExitCode::from(2);
         }
         None => C::RESOURCES.to_vec(),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("{}: error: cannot start the async runtime: {e}", C::NAME);
-            return ExitCode::FAILURE;
-        }
     };
     match runtime.block_on(run::<C>(&args, &resources)) {
         Ok(()) => ExitCode::SUCCESS,
