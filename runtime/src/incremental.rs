@@ -280,6 +280,40 @@ impl Tracker {
     }
 }
 
+/// The records of an incremental run; [`handle`](Self::handle) gives its new state.
+pub struct IncrementalRecords<T> {
+    pub(crate) records: futures_util::stream::BoxStream<'static, Result<T>>,
+    pub(crate) handle: Option<StateHandle>,
+}
+
+impl<T> IncrementalRecords<T> {
+    /// The run's state, readable (with [`StateHandle::state`]) once the stream ended
+    /// without an error; `None` when the run could not start.
+    pub fn handle(&self) -> Option<StateHandle> {
+        self.handle.clone()
+    }
+}
+
+impl<T> futures_util::Stream for IncrementalRecords<T> {
+    type Item = Result<T>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<T>>> {
+        let polled = self.records.as_mut().poll_next(cx);
+        if let (std::task::Poll::Ready(item), Some(handle)) = (&polled, &self.handle) {
+            let mut outcome = handle.outcome.lock().unwrap_or_else(|e| e.into_inner());
+            match item {
+                Some(Err(_)) => *outcome = Outcome::Failed,
+                None if *outcome == Outcome::Running => *outcome = Outcome::Finished,
+                _ => {}
+            }
+        }
+        polled
+    }
+}
+
 /// The state of an incremental run, readable once its records have all been read.
 #[derive(Clone, Debug)]
 pub struct StateHandle {

@@ -27,11 +27,11 @@ mod template;
 pub mod types;
 
 pub use auth::{ApiKeyLocation, Auth};
-pub use client::{Client, ClientConfig, FanOut, IncrementalRecords, Page};
+pub use client::{Client, ClientConfig, FanOut, Page};
 pub use connector::{json_lines, values, Connector, JsonLines, Values};
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};
-pub use incremental::{IncrementalState, StateHandle};
+pub use incremental::{IncrementalRecords, IncrementalState, StateHandle};
 pub use paginate::Paginator;
 pub use resource::{MergeStrategy, Resource, WriteDisposition};
 pub use retry::RetryPolicy;

@@ -1,0 +1,338 @@
+//! The HTTP client of a connector and its public API. One concern per file:
+//! [`request`] builds the first request of an endpoint, [`attempt`] sends one request,
+//! [`send`] is the retry loop that decides what to do with an attempt's outcome, and
+//! [`walk`] follows a paginator from page to page.
+
+mod attempt;
+mod request;
+mod send;
+mod walk;
+
+pub(crate) use walk::describe_key;
+
+use crate::incremental::{IncrementalRecords, Outcome, StateHandle, Tracker};
+use crate::mask::Masker;
+use crate::{Auth, Endpoint, Error, Result, RetryPolicy};
+use futures_util::{stream, Stream, StreamExt, TryStreamExt};
+use request::header_map;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+use walk::Walk;
+
+/// Settings of a [`Client`]. Generated `Config` types fill it from the spec and the
+/// caller's secrets.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub auth: Auth,
+    /// Auth of single endpoints, by resource name; it replaces `auth` there.
+    pub endpoint_auth: Vec<(&'static str, Auth)>,
+    /// Sent with every request; endpoint headers of the same name win.
+    pub headers: Vec<(String, String)>,
+    pub retry: RetryPolicy,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for one whole request, body included.
+    pub timeout: Duration,
+}
+
+impl ClientConfig {
+    /// dlt's defaults: no auth, no headers, dlt's retry policy, a 60 s request timeout.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            auth: Auth::None,
+            endpoint_auth: Vec::new(),
+            headers: Vec::new(),
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// How a child resource is fetched for many parents (see [`Client::fan_out`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FanOut {
+    /// Children fetched at once.
+    pub concurrency: usize,
+    /// Keep the parents' order (children then go one at a time).
+    pub ordered: bool,
+}
+
+impl Default for FanOut {
+    /// Four children at once, in arrival order.
+    fn default() -> Self {
+        FanOut {
+            concurrency: 4,
+            ordered: false,
+        }
+    }
+}
+
+/// One page of typed records.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub records: Vec<T>,
+    /// 1 for the first page of a call.
+    pub number: u64,
+    /// The page's URL, with secrets masked.
+    pub url: String,
+}
+
+/// An HTTP client for one API. Cheap to clone; streams it returns own a clone.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl Inner {
+    fn auth_for(&self, endpoint: &Endpoint) -> &Auth {
+        self.endpoint_auth
+            .iter()
+            .find(|(resource, _)| *resource == endpoint.resource)
+            .map_or(&self.auth, |(_, auth)| auth)
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Auth,
+    endpoint_auth: Vec<(&'static str, Auth)>,
+    headers: HeaderMap,
+    retry: RetryPolicy,
+    masker: Masker,
+    /// Pages received by this client and its clones, for progress displays.
+    pages: std::sync::atomic::AtomicU64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let base = Url::parse(&config.base_url).map_err(|e| {
+            Error::Config(format!("base URL `{}` is not a URL: {e}", config.base_url))
+        })?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL `{}` must start with http:// or https://",
+                config.base_url
+            )));
+        }
+        let headers = header_map(&config.headers)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .user_agent(concat!("connectorgen-runtime/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
+        let auths =
+            || std::iter::once(&config.auth).chain(config.endpoint_auth.iter().map(|(_, a)| a));
+        let masker = Masker::new(
+            auths().filter_map(|a| a.query_param().map(|(name, _)| name)),
+            auths().flat_map(Auth::secrets).collect(),
+        );
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: config.base_url,
+                auth: config.auth,
+                endpoint_auth: config.endpoint_auth,
+                headers,
+                retry: config.retry,
+                masker,
+                pages: std::sync::atomic::AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// How many pages this client (and its clones) have received so far.
+    pub fn pages_received(&self) -> u64 {
+        self.inner.pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Every record of an endpoint, page after page. Only one page is held at a time:
+    /// the next request is sent when the records of the previous page have been taken.
+    pub fn records<T>(
+        &self,
+        endpoint: &'static Endpoint,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        records_of(self.pages(endpoint))
+    }
+
+    /// Every page of an endpoint. The stream ends after the last page, or after the
+    /// first error.
+    pub fn pages<T>(
+        &self,
+        endpoint: &'static Endpoint,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let tracker = match endpoint
+            .incremental
+            .map(|config| Tracker::new(endpoint.resource, config, endpoint.primary_key, None))
+        {
+            Some(Ok(tracker)) => Some(Arc::new(std::sync::Mutex::new(tracker))),
+            Some(Err(error)) => return stream::once(async move { Err(error) }).left_stream(),
+            None => None,
+        };
+        self.walk(endpoint, None, tracker).right_stream()
+    }
+
+    /// The records of an incremental resource from `state` (or the spec's
+    /// `initial_value` when `None`); the returned stream's [`IncrementalRecords::handle`]
+    /// gives the state to persist once every record has been read.
+    pub fn incremental<T>(
+        &self,
+        endpoint: &'static Endpoint,
+        state: Option<crate::IncrementalState>,
+    ) -> IncrementalRecords<T>
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let outcome = Arc::new(std::sync::Mutex::new(Outcome::Running));
+        let config = endpoint.incremental.ok_or_else(|| {
+            Error::Config(format!(
+                "resource `{}` is not incremental",
+                endpoint.resource
+            ))
+        });
+        let tracker = config.and_then(|config| {
+            Tracker::new(endpoint.resource, config, endpoint.primary_key, state)
+        });
+        match tracker {
+            Ok(tracker) => {
+                let tracker = Arc::new(std::sync::Mutex::new(tracker));
+                let records =
+                    records_of(self.walk::<T>(endpoint, None, Some(tracker.clone()))).boxed();
+                IncrementalRecords {
+                    records,
+                    handle: Some(StateHandle { tracker, outcome }),
+                }
+            }
+            Err(error) => IncrementalRecords {
+                records: stream::once(async move { Err(error) }).boxed(),
+                handle: None,
+            },
+        }
+    }
+
+    /// Every record of a child resource for one parent record.
+    pub fn child_records<P, T>(
+        &self,
+        endpoint: &'static Endpoint,
+        parent: &P,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        P: serde::Serialize + ?Sized,
+        T: DeserializeOwned + Send + 'static,
+    {
+        records_of(self.child_pages(endpoint, parent))
+    }
+
+    /// Every page of a child resource for one parent record.
+    pub fn child_pages<P, T>(
+        &self,
+        endpoint: &'static Endpoint,
+        parent: &P,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    where
+        P: serde::Serialize + ?Sized,
+        T: DeserializeOwned + Send + 'static,
+    {
+        match serde_json::to_value(parent) {
+            Ok(parent) => self.walk(endpoint, Some(parent), None).left_stream(),
+            Err(e) => {
+                let error = Error::Config(format!(
+                    "resource `{}`: a parent record cannot be read: {e}",
+                    endpoint.resource
+                ));
+                stream::once(async move { Err(error) }).right_stream()
+            }
+        }
+    }
+
+    /// Every record of a child resource for every parent record of `parents`.
+    ///
+    /// Up to `options.concurrency` children are fetched at once, each one page at a
+    /// time, so at most that many pages are held; records then come in the order
+    /// their pages arrive. With `options.ordered`, children are fetched one after the
+    /// other and records keep the parents' order.
+    pub fn fan_out<P, T, S>(
+        &self,
+        parents: S,
+        endpoint: &'static Endpoint,
+        options: FanOut,
+    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    where
+        P: serde::Serialize,
+        S: Stream<Item = Result<P>> + Send + 'static,
+        T: DeserializeOwned + Send + 'static,
+    {
+        let client = self.clone();
+        let children = parents.map(move |parent| match parent {
+            Ok(parent) => client.child_records::<P, T>(endpoint, &parent).boxed(),
+            Err(error) => stream::once(async move { Err(error) }).boxed(),
+        });
+        if options.ordered || options.concurrency <= 1 {
+            children.flatten().left_stream()
+        } else {
+            children
+                .flatten_unordered(options.concurrency)
+                .right_stream()
+        }
+    }
+
+    fn walk<T>(
+        &self,
+        endpoint: &'static Endpoint,
+        parent: Option<serde_json::Value>,
+        tracker: Option<Arc<std::sync::Mutex<Tracker>>>,
+    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let walk = Walk {
+            client: self.clone(),
+            endpoint,
+            parent,
+            tracker,
+            included: None,
+            next: None,
+            selector: None,
+            number: 0,
+            started: false,
+        };
+        stream::try_unfold(walk, |mut walk| async move {
+            match walk.next_page().await? {
+                Some(page) => Ok(Some((page, walk))),
+                None => Ok(None),
+            }
+        })
+    }
+}
+
+/// The records of a stream of pages, in order.
+fn records_of<T: Send + 'static>(
+    pages: impl Stream<Item = Result<Page<T>>> + Send + 'static,
+) -> impl Stream<Item = Result<T>> + Send + 'static {
+    pages
+        .map_ok(|page| stream::iter(page.records.into_iter().map(Ok)))
+        .try_flatten()
+}
