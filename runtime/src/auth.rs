@@ -215,7 +215,7 @@ impl OAuth2 {
             .ok_or_else(|| failed("token response has no `access_token`".to_owned()))?;
         let lifetime = json
             .get("expires_in")
-            .and_then(crate::paginate::read_integer)
+            .and_then(crate::util::read_integer)
             .filter(|s| *s > 0)
             .map_or(self.default_expiration, |s| Duration::from_secs(s as u64));
         // Refresh a little early, so that a token does not expire in flight: a tenth of

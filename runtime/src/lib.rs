@@ -25,6 +25,7 @@ mod secret;
 pub mod select;
 mod template;
 pub mod types;
+mod util;
 
 pub use auth::{ApiKeyLocation, Auth};
 pub use client::{Client, ClientConfig, FanOut, Page};

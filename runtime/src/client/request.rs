@@ -77,7 +77,7 @@ impl Client {
     pub(super) fn url_with_auth(&self, endpoint: &Endpoint, url: &Url) -> Url {
         let mut url = url.clone();
         if let Some((name, value)) = self.inner.auth_for(endpoint).query_param() {
-            crate::paginate::set_query(&mut url, name, value);
+            crate::util::set_query(&mut url, name, value);
         }
         url
     }

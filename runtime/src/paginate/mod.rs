@@ -13,6 +13,7 @@ pub use cursor::{CursorPaginator, HeaderCursorPaginator};
 pub use link::{HeaderLinkPaginator, JsonLinkPaginator};
 pub use range::{OffsetPaginator, PageNumberPaginator};
 
+use crate::util::set_query;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 use url::Url;
@@ -77,33 +78,6 @@ impl Prepared {
                 *at = value;
             }
         }
-    }
-}
-
-/// Sets a query parameter, in place when it is there, else at the end.
-pub(crate) fn set_query(url: &mut Url, name: &str, value: &str) {
-    let mut found = false;
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .filter_map(|(k, v)| {
-            if k == name {
-                if found {
-                    return None;
-                }
-                found = true;
-                return Some((k.into_owned(), value.to_owned()));
-            }
-            Some((k.into_owned(), v.into_owned()))
-        })
-        .collect();
-    let mut query = url.query_pairs_mut();
-    query.clear().extend_pairs(&pairs);
-    if !found {
-        query.append_pair(name, value);
-    }
-    drop(query);
-    if url.query() == Some("") {
-        url.set_query(None);
     }
 }
 
@@ -188,18 +162,6 @@ fn selector(path: Option<&str>) -> Result<Option<(String, crate::select::Selecto
 /// The first value at a path, if any and not null.
 fn find<'a>(path: &(String, crate::select::Selector), doc: &'a Value) -> Option<&'a Value> {
     path.1.find(doc).into_iter().next().filter(|v| !v.is_null())
-}
-
-/// Reads an integer the way dlt does (`int(value)`): JSON integers, integral floats and
-/// strings of digits.
-pub(crate) fn read_integer(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 /// Reads a `has_more` flag leniently, as dlt does: booleans, numbers, and the strings

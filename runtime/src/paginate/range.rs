@@ -1,7 +1,8 @@
 //! `offset` and `page_number`: a number that moves by a fixed step, with dlt's stop rules.
 
-use super::{find, has_more, read_integer, selector, Prepared, Seen, Target};
+use super::{find, has_more, selector, Prepared, Seen, Target};
 use crate::select::Selector;
+use crate::util::read_integer;
 use serde_json::json;
 
 /// dlt's `offset` paginator.
