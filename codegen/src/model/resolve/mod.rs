@@ -1,0 +1,191 @@
+//! From the spec as written to the [`Connector`] the emitter needs: defaults applied,
+//! choices checked, names sanitized. Every problem is collected, not just the first.
+
+mod auth;
+mod columns;
+mod parents;
+mod requests;
+
+use super::*;
+use crate::diagnostics::{suggest, Problem};
+use crate::spec::raw;
+use crate::spec::{Document, Path};
+use serde_json::Value;
+
+/// Resolves a type-checked spec into a connector. `checked` is the document's value
+/// tree without the values that failed to type-check.
+pub fn resolve(
+    document: &Document,
+    checked: &Value,
+    spec: &raw::SpecFile,
+) -> Result<Connector, Vec<Problem>> {
+    let mut r = Resolver {
+        document,
+        parent_refs: Vec::new(),
+        connector_name: String::new(),
+        checked,
+        problems: Vec::new(),
+    };
+    let connector = r.connector(spec);
+    if r.problems.is_empty() {
+        Ok(connector)
+    } else {
+        Err(r.problems)
+    }
+}
+
+struct Resolver<'a> {
+    document: &'a Document,
+    /// (child, parent, where the parent is named), checked once all resources are known.
+    parent_refs: Vec<(String, String, Path)>,
+    /// For secrets' environment variable names in hints.
+    connector_name: String,
+    checked: &'a Value,
+    problems: Vec<Problem>,
+}
+
+impl Resolver<'_> {
+    fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    /// Whether `kind` is one of `supported`; reports it otherwise, naming the kinds that
+    /// dlt has and connectorgen does not support yet as such.
+    fn known_kind(
+        &mut self,
+        what: &str,
+        kind: &str,
+        at: Path,
+        supported: &[&str],
+        later: &[&str],
+    ) -> bool {
+        if supported.contains(&kind) {
+            return true;
+        }
+        let problem = if later.contains(&kind) {
+            Problem::new(
+                at,
+                format!("{what} `{kind}` is not supported by connectorgen yet"),
+            )
+            .hint(format!("supported: {}", supported.join(", ")))
+        } else {
+            Problem::new(at, format!("unknown {what} `{kind}`")).hint(suggest(kind, supported))
+        };
+        self.problem(problem);
+        false
+    }
+
+    fn connector(&mut self, spec: &raw::SpecFile) -> Connector {
+        let file = std::path::Path::new(&self.document.file);
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = spec.name.clone().unwrap_or(stem);
+        self.connector_name = name.clone();
+        if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
+            self.problem(
+                Problem::new(
+                    Path::root().key("name"),
+                    format!("connector name `{name}` has no letters or digits"),
+                )
+                .hint("set a top-level `name:` such as `events`"),
+            );
+        }
+        let client = Path::root().key("client");
+        let base_url = match &spec.client.base_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.clone(),
+            Some(url) => {
+                self.problem(
+                    Problem::new(
+                        client.key("base_url"),
+                        format!("base_url `{url}` is not an http(s) URL"),
+                    )
+                    .hint("write it as https://api.example.com"),
+                );
+                String::new()
+            }
+            None => {
+                self.problem(
+                    Problem::new(client.clone(), "missing key `base_url`")
+                        .hint("add `base_url: https://...` to `client`"),
+                );
+                String::new()
+            }
+        };
+        let headers = self.headers(spec.client.headers.as_ref(), &client.key("headers"));
+        let auth = match &spec.client.auth {
+            Some(auth) => self.auth(auth, &client.key("auth"), &name),
+            None => Auth::None,
+        };
+        let retry = self.retry(spec.client.retry.as_ref(), &client.key("retry"));
+        let client_paginator = spec
+            .client
+            .paginator
+            .as_ref()
+            .map(|p| (p, client.key("paginator")));
+        let resources = self.resources(spec, client_paginator.as_ref());
+        Connector {
+            name,
+            description: spec.description.clone(),
+            spec_file: file
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            spec_sha256: sha256(&self.document.text),
+            base_url,
+            headers,
+            auth,
+            retry,
+            resources,
+        }
+    }
+
+    fn headers(
+        &mut self,
+        headers: Option<&serde_json::Map<String, Value>>,
+        at: &Path,
+    ) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (name, value) in headers.into_iter().flatten() {
+            match value {
+                Value::String(value) => out.push((name.clone(), value.clone())),
+                Value::Number(n) => out.push((name.clone(), n.to_string())),
+                _ => self.problem(
+                    Problem::new(at.key(name), format!("header `{name}` must be a string"))
+                        .hint("headers are static text; dlt never interpolates them"),
+                ),
+            }
+        }
+        out
+    }
+}
+
+/// Where a value of a merged resource was written: in the resource itself or in
+/// `resource_defaults`.
+pub(super) struct Origin<'a> {
+    pub(super) resource: &'a Value,
+    pub(super) resource_at: &'a Path,
+    pub(super) defaults: &'a Value,
+}
+
+impl Origin<'_> {
+    pub(super) fn at(&self, within: &Path) -> Path {
+        let own = within.existing_prefix(self.resource);
+        let default = within.existing_prefix(self.defaults);
+        if own.0.len() == within.0.len()
+            || own.0.len() >= default.0.len()
+            || self.defaults.is_null()
+        {
+            within.under(self.resource_at)
+        } else {
+            within.under(&Path::root().key("resource_defaults"))
+        }
+    }
+}
+
+pub(super) fn sha256(text: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
