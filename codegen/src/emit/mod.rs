@@ -5,6 +5,7 @@
 //! `quote`.
 
 mod client;
+mod config;
 mod endpoint;
 mod record;
 
