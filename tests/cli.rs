@@ -629,9 +629,9 @@ fn the_mock_serves_a_spec_and_the_program_syncs_it_into_sqlite_and_files() {
             .unwrap(),
     );
     let mut first = String::new();
-    std::io::BufReader::new(mock.0.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    // Kept open until the test ends: the mock may still be writing its second line.
+    let mut output = std::io::BufReader::new(mock.0.stdout.take().unwrap());
+    output.read_line(&mut first).unwrap();
     let url = first
         .trim()
         .strip_prefix("listening on ")
@@ -726,4 +726,5 @@ fn the_mock_serves_a_spec_and_the_program_syncs_it_into_sqlite_and_files() {
         "{stderr}"
     );
     assert!(!stderr.contains("hunter2"), "{stderr}");
+    drop(output);
 }

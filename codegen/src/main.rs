@@ -302,10 +302,16 @@ fn mock(
         let mock = connectorgen::mock::start(connector, options)
             .await
             .context("cannot listen on 127.0.0.1")?;
-        let mut out = std::io::stdout();
-        writeln!(out, "listening on http://{}", mock.address)?;
-        writeln!(out, "base URL: {}", mock.base_url)?;
-        out.flush()?;
+        // Written once; a reader that goes away after the first line must not stop
+        // the server, so errors writing them are not fatal.
+        let mut out = std::io::stdout().lock();
+        let _ = write!(
+            out,
+            "listening on http://{}\nbase URL: {}\n",
+            mock.address, mock.base_url
+        )
+        .and_then(|()| out.flush());
+        drop(out);
         tokio::signal::ctrl_c().await?;
         drop(mock);
         Ok(ExitCode::SUCCESS)
