@@ -1,15 +1,83 @@
-//! Columns, primary key and write disposition.
+//! Columns, keys, table name and write disposition: what a resource loads into.
 
 use super::{Origin, Resolver};
-use crate::diagnostics::{suggest, Problem};
+use crate::diagnostics::{did_you_mean, suggest, Problem};
 use crate::model::*;
 use crate::sanitize;
 use crate::spec::raw::{self, StringOr};
 use crate::spec::Path;
 
+/// A resource's table, as [`Resolver::table`] resolves it.
+pub(super) struct Table {
+    pub fields: Vec<Field>,
+    pub primary_key: Vec<String>,
+    pub merge_key: Vec<String>,
+    pub table_name: String,
+    pub write_disposition: WriteDisposition,
+}
+
 const DISPOSITIONS: &[&str] = &["append", "replace", "merge", "skip"];
 
 impl Resolver<'_> {
+    /// What a resource loads into: its columns, keys, table and write disposition.
+    pub(super) fn table(
+        &mut self,
+        spec: &raw::ResourceSpec,
+        name: &str,
+        origin: &Origin<'_>,
+    ) -> Table {
+        let fields = self.fields(spec.columns.as_ref(), spec.primary_key.as_ref(), origin);
+        let primary_key = match &spec.primary_key {
+            None => Vec::new(),
+            Some(StringOr::String(key)) => vec![key.clone()],
+            Some(StringOr::Full(keys)) => keys.clone(),
+        };
+        if spec.columns.is_some() {
+            for key in &primary_key {
+                if !fields.iter().any(|f| &f.name == key) {
+                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                    self.problem(
+                        Problem::new(
+                            origin.at(&Path::root().key("primary_key")),
+                            format!("primary key `{key}` is not a column of `{name}`"),
+                        )
+                        .hint(
+                            match did_you_mean(key, names.iter().copied()) {
+                                Some(best) => {
+                                    format!("did you mean `{best}`? or add `{key}` to `columns`")
+                                }
+                                None => format!("add `{key}` to `columns`"),
+                            },
+                        ),
+                    );
+                }
+            }
+        }
+        let table_name = spec.table_name.clone().unwrap_or_else(|| name.to_owned());
+        // `merge_key` on the resource, and columns with the `merge_key: true` hint.
+        let mut merge_key: Vec<String> = match &spec.merge_key {
+            None => Vec::new(),
+            Some(StringOr::String(key)) => vec![key.clone()],
+            Some(StringOr::Full(keys)) => keys.clone(),
+        };
+        for field in fields.iter().filter(|f| f.merge_key) {
+            if !merge_key.contains(&field.name) {
+                merge_key.push(field.name.clone());
+            }
+        }
+        let write_disposition = self.write_disposition(
+            spec.write_disposition.as_ref(),
+            &origin.at(&Path::root().key("write_disposition")),
+        );
+        Table {
+            fields,
+            primary_key,
+            merge_key,
+            table_name,
+            write_disposition,
+        }
+    }
+
     pub(super) fn fields(
         &mut self,
         columns: Option<&raw::Columns>,

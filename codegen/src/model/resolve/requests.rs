@@ -1,8 +1,9 @@
 //! Requests: resources with their defaults merged, paths, params, bodies, placeholders,
 //! incremental settings, response actions, paginators.
 
+use super::columns::Table;
 use super::{Origin, Resolver};
-use crate::diagnostics::{did_you_mean, suggest, Problem};
+use crate::diagnostics::{suggest, Problem};
 use crate::model::*;
 use crate::model::{merge, template};
 use crate::sanitize;
@@ -297,49 +298,13 @@ impl Resolver<'_> {
             endpoint.response_actions.as_deref(),
             &origin.at(&ep.key("response_actions")),
         );
-        let fields = self.fields(spec.columns.as_ref(), spec.primary_key.as_ref(), origin);
-        let primary_key = match &spec.primary_key {
-            None => Vec::new(),
-            Some(StringOr::String(key)) => vec![key.clone()],
-            Some(StringOr::Full(keys)) => keys.clone(),
-        };
-        if spec.columns.is_some() {
-            for key in &primary_key {
-                if !fields.iter().any(|f| &f.name == key) {
-                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                    self.problem(
-                        Problem::new(
-                            origin.at(&Path::root().key("primary_key")),
-                            format!("primary key `{key}` is not a column of `{name}`"),
-                        )
-                        .hint(
-                            match did_you_mean(key, names.iter().copied()) {
-                                Some(best) => {
-                                    format!("did you mean `{best}`? or add `{key}` to `columns`")
-                                }
-                                None => format!("add `{key}` to `columns`"),
-                            },
-                        ),
-                    );
-                }
-            }
-        }
-        let table_name = spec.table_name.clone().unwrap_or_else(|| name.clone());
-        // `merge_key` on the resource, and columns with the `merge_key: true` hint.
-        let mut merge_key: Vec<String> = match &spec.merge_key {
-            None => Vec::new(),
-            Some(StringOr::String(key)) => vec![key.clone()],
-            Some(StringOr::Full(keys)) => keys.clone(),
-        };
-        for field in fields.iter().filter(|f| f.merge_key) {
-            if !merge_key.contains(&field.name) {
-                merge_key.push(field.name.clone());
-            }
-        }
-        let write_disposition = self.write_disposition(
-            spec.write_disposition.as_ref(),
-            &origin.at(&Path::root().key("write_disposition")),
-        );
+        let Table {
+            fields,
+            primary_key,
+            merge_key,
+            table_name,
+            write_disposition,
+        } = self.table(spec, &name, origin);
         Some(Resource {
             type_name: sanitize::type_name(&name),
             fn_name: sanitize::snake(&name),
