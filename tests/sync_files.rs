@@ -58,13 +58,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-connectorgen_e2e::events_with_table!(
-    Replaced,
-    load::TableDef {
-        write_disposition: WriteDisposition::Replace,
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
+connectorgen_e2e::events_with_table!(Replaced, write_disposition: WriteDisposition::Replace);
 
 #[tokio::test]
 async fn parquet_files_carry_dlt_tables_with_their_types() {

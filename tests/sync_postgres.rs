@@ -11,19 +11,7 @@ use serde_json::{json, Value};
 const KEY: &str = "test-key-1234";
 
 fn events(count: i64) -> Vec<Value> {
-    (1..=count)
-        .map(|id| {
-            json!({
-                "id": id,
-                "name": format!("event {id}"),
-                "start_time": format!("2026-03-{:02}T10:00:00+02:00", id % 28 + 1),
-                "end_time": null,
-                "venue": {"name": format!("hall {}", id % 3), "geo": {"lat": 38.7, "lon": -9.1}},
-                "tags": (0..id % 3).map(|t| format!("tag{t}")).collect::<Vec<_>>(),
-                "sessions": [{"title": format!("talk {id}"), "speakers": ["ann", "bob"]}],
-            })
-        })
-        .collect()
+    connectorgen_e2e::nested_events(count, "+02:00")
 }
 
 fn client(uri: &str) -> events_connector::Client {
@@ -188,38 +176,14 @@ async fn merge_loads_dlt_tables_with_postgres_types_and_a_second_run_changes_onl
 }
 
 // The events connector with other write dispositions and keys.
-connectorgen_e2e::events_with_table!(
-    Append,
-    load::TableDef {
-        write_disposition: WriteDisposition::Append,
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Replace,
-    load::TableDef {
-        write_disposition: WriteDisposition::Replace,
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Upsert,
-    load::TableDef {
-        write_disposition: WriteDisposition::Merge {
-            strategy: Some(MergeStrategy::Upsert),
-        },
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Scd2,
-    load::TableDef {
-        write_disposition: WriteDisposition::Merge {
-            strategy: Some(MergeStrategy::Scd2),
-        },
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
+connectorgen_e2e::events_with_table!(Append, write_disposition: WriteDisposition::Append);
+connectorgen_e2e::events_with_table!(Replace, write_disposition: WriteDisposition::Replace);
+connectorgen_e2e::events_with_table!(Upsert, write_disposition: WriteDisposition::Merge {
+    strategy: Some(MergeStrategy::Upsert),
+});
+connectorgen_e2e::events_with_table!(Scd2, write_disposition: WriteDisposition::Merge {
+    strategy: Some(MergeStrategy::Scd2),
+});
 
 #[tokio::test]
 async fn upsert_and_scd2_run_in_postgres() {

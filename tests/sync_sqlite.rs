@@ -11,21 +11,8 @@ use std::path::Path;
 
 const KEY: &str = "test-key-1234";
 
-/// Events with a nested undeclared object and two kinds of lists.
 fn events(count: i64) -> Vec<Value> {
-    (1..=count)
-        .map(|id| {
-            json!({
-                "id": id,
-                "name": format!("event {id}"),
-                "start_time": format!("2026-03-{:02}T10:00:00Z", id % 28 + 1),
-                "end_time": null,
-                "venue": {"name": format!("hall {}", id % 3), "geo": {"lat": 38.7, "lon": -9.1}},
-                "tags": (0..id % 3).map(|t| format!("tag{t}")).collect::<Vec<_>>(),
-                "sessions": [{"title": format!("talk {id}"), "speakers": ["ann", "bob"]}],
-            })
-        })
-        .collect()
+    connectorgen_e2e::nested_events(count, "Z")
 }
 
 fn client(server: &wiremock::MockServer) -> events_connector::Client {
@@ -235,52 +222,16 @@ async fn merge_lays_tables_out_as_dlt_and_a_second_run_changes_exactly_the_chang
 }
 
 // The events connector with other write dispositions and keys.
-connectorgen_e2e::events_with_table!(
-    Append,
-    load::TableDef {
-        write_disposition: WriteDisposition::Append,
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Replace,
-    load::TableDef {
-        write_disposition: WriteDisposition::Replace,
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Upsert,
-    load::TableDef {
-        write_disposition: WriteDisposition::Merge {
-            strategy: Some(MergeStrategy::Upsert),
-        },
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Scd2,
-    load::TableDef {
-        write_disposition: WriteDisposition::Merge {
-            strategy: Some(MergeStrategy::Scd2),
-        },
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    Skip,
-    load::TableDef {
-        write_disposition: WriteDisposition::Skip,
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
-connectorgen_e2e::events_with_table!(
-    CompositeKey,
-    load::TableDef {
-        primary_key: &["id", "name"],
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
+connectorgen_e2e::events_with_table!(Append, write_disposition: WriteDisposition::Append);
+connectorgen_e2e::events_with_table!(Replace, write_disposition: WriteDisposition::Replace);
+connectorgen_e2e::events_with_table!(Upsert, write_disposition: WriteDisposition::Merge {
+    strategy: Some(MergeStrategy::Upsert),
+});
+connectorgen_e2e::events_with_table!(Scd2, write_disposition: WriteDisposition::Merge {
+    strategy: Some(MergeStrategy::Scd2),
+});
+connectorgen_e2e::events_with_table!(Skip, write_disposition: WriteDisposition::Skip);
+connectorgen_e2e::events_with_table!(CompositeKey, primary_key: &["id", "name"]);
 
 async fn serve(records: Vec<Value>) -> wiremock::MockServer {
     OffsetApi::new(records, "api_key", KEY)
@@ -920,14 +871,7 @@ fn table_name_and_merge_key_are_read_from_the_spec() {
 }
 
 // Events whose `name` is the merge key: a load replaces every row with a name it has.
-connectorgen_e2e::events_with_table!(
-    ByName,
-    load::TableDef {
-        primary_key: &[],
-        merge_key: &["name"],
-        ..<events_connector::Client as Connector>::TABLES[0]
-    }
-);
+connectorgen_e2e::events_with_table!(ByName, primary_key: &[], merge_key: &["name"]);
 
 #[tokio::test]
 async fn a_merge_key_replaces_every_row_with_a_key_in_the_load() {

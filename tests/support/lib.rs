@@ -204,19 +204,22 @@ pub fn describe(request: &Request) -> String {
     text
 }
 
-/// Declares `struct $name(events_connector::Client)`: the events connector with another
-/// table definition for `event_data` (another write disposition, keys, ...), for tests
-/// of the loader. `$table` is a `TableDef` expression; start it from
-/// `<events_connector::Client as Connector>::TABLES[0]`.
+/// Declares `struct $name(events_connector::Client)`: the events connector whose
+/// `event_data` table differs in the fields given (another write disposition, keys,
+/// ...), for tests of the loader: `events_with_table!(Append, write_disposition: ...)`.
 #[macro_export]
 macro_rules! events_with_table {
-    ($name:ident, $table:expr) => {
+    ($name:ident, $($field:ident: $value:expr),+ $(,)?) => {
         struct $name(events_connector::Client);
 
         impl ::connectorgen_runtime::Connector for $name {
             const NAME: &'static str = "events";
             const RESOURCES: &'static [&'static str] = &["event_data"];
-            const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[$table];
+            const TABLES: &'static [::connectorgen_runtime::load::TableDef] =
+                &[::connectorgen_runtime::load::TableDef {
+                    $($field: $value,)+
+                    ..<events_connector::Client as ::connectorgen_runtime::Connector>::TABLES[0]
+                }];
 
             fn from_env_with_base_url(
                 _: ::std::option::Option<::std::string::String>,
@@ -240,4 +243,22 @@ macro_rules! events_with_table {
             }
         }
     };
+}
+
+/// Events with a nested object and two kinds of lists (so every load fills child
+/// tables), their start times written with the UTC offset `zone` (`Z`, `+02:00`).
+pub fn nested_events(count: i64, zone: &str) -> Vec<Value> {
+    (1..=count)
+        .map(|id| {
+            json!({
+                "id": id,
+                "name": format!("event {id}"),
+                "start_time": format!("2026-03-{:02}T10:00:00{zone}", id % 28 + 1),
+                "end_time": null,
+                "venue": {"name": format!("hall {}", id % 3), "geo": {"lat": 38.7, "lon": -9.1}},
+                "tags": (0..id % 3).map(|t| format!("tag{t}")).collect::<Vec<_>>(),
+                "sessions": [{"title": format!("talk {id}"), "speakers": ["ann", "bob"]}],
+            })
+        })
+        .collect()
 }

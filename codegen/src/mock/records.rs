@@ -37,23 +37,10 @@ pub fn record(resource: &Resource, index: u64, seed: u64) -> Value {
 
 /// 2024-01-01T00:00:00Z plus `n` hours: record `n`'s cursor when it is a timestamp.
 pub fn timestamp(n: u64) -> String {
-    let (days, hour) = (n / 24, n % 24);
-    let (year, month, day) = civil_from_days(19_723 + days as i64);
-    format!("{year:04}-{month:02}-{day:02}T{hour:02}:00:00Z")
-}
-
-/// Days since 1970-01-01 to (year, month, day) (proleptic Gregorian).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    let start = chrono::DateTime::from_timestamp(1_704_067_200, 0).unwrap_or_default();
+    (start + chrono::Duration::hours(n as i64))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 fn value(resource: &Resource, field: &Field, n: u64, position: u64) -> Value {

@@ -243,14 +243,11 @@ fn text(value: &Value) -> String {
 /// Where a cursor points: a number, or the last number in a record id (`id-41`).
 fn position(cursor: &str) -> u64 {
     cursor.parse().unwrap_or_else(|_| {
-        let digits: String = cursor
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let digits = cursor.trim_start_matches(|c: char| !c.is_ascii_digit());
+        let digits = digits
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap_or("");
         digits.parse().unwrap_or(0)
     })
 }

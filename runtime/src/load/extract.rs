@@ -54,9 +54,6 @@ impl Extraction {
                             if sender.is_closed() {
                                 return;
                             }
-                            while let Ok(used) = freed.try_recv() {
-                                drop(used);
-                            }
                             match record {
                                 Ok(record) => chunk.push(record),
                                 Err(error) => {
@@ -68,6 +65,11 @@ impl Extraction {
                                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
                                 if sender.send(Ok(full)).await.is_err() {
                                     return; // The loader stopped.
+                                }
+                                // Once per chunk, not per record: free what the loader
+                                // has handed back.
+                                while let Ok(used) = freed.try_recv() {
+                                    drop(used);
                                 }
                             }
                         }

@@ -197,11 +197,11 @@ impl Postgres {
                 self.client.batch_execute(&statement).await?;
             }
             for &i in &family {
-                remember(&mut self.staged, &schema.tables[i]);
+                self.staged.remember(&schema.tables[i]);
             }
         }
         for &i in &family {
-            remember(&mut self.known, &schema.tables[i]);
+            self.known.remember(&schema.tables[i]);
         }
         Ok(())
     }
@@ -266,8 +266,8 @@ impl Postgres {
     ) -> std::result::Result<Counts, tokio_postgres::Error> {
         let mut counts = Counts::default();
         match load.mode {
-            Mode::Append => counts.inserted = self.written,
-            Mode::Replace => {
+            // `replaced` is 0 unless the load replaced the tables.
+            Mode::Append | Mode::Replace => {
                 counts.inserted = self.written;
                 counts.deleted = self.replaced;
             }
@@ -455,17 +455,6 @@ impl Destination for Postgres {
 fn staging(table: &str) -> String {
     let name = super::naming::shorten(&format!("_stg_{table}"), MAX_IDENTIFIER);
     format!("pg_temp.{}", quote(&name))
-}
-
-/// Records `table` as made; a table without columns was not made.
-fn remember(schema: &mut Schema, table: &TableSchema) {
-    if table.columns.is_empty() {
-        return;
-    }
-    match schema.tables.iter_mut().find(|t| t.name == table.name) {
-        Some(existing) => *existing = table.clone(),
-        None => schema.tables.push(table.clone()),
-    }
 }
 
 /// A string literal.

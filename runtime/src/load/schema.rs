@@ -97,6 +97,18 @@ impl Schema {
         self.tables.iter().position(|t| t.name == name)
     }
 
+    /// Records `table` as it is now (replacing what was known of it). A table without
+    /// columns is left out: no destination has made it.
+    pub(crate) fn remember(&mut self, table: &TableSchema) {
+        if table.columns.is_empty() {
+            return;
+        }
+        match self.tables.iter_mut().find(|t| t.name == table.name) {
+            Some(existing) => *existing = table.clone(),
+            None => self.tables.push(table.clone()),
+        }
+    }
+
     /// The position of table `name`, made (empty) when missing.
     pub(crate) fn ensure(&mut self, name: &str, parent: Option<&str>) -> usize {
         match self.position(name) {

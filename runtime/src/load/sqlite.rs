@@ -165,11 +165,11 @@ impl Sqlite {
                 self.connection.execute(&statement, [])?;
             }
             for &i in &family {
-                replace_table(&mut self.staged, &schema.tables[i]);
+                self.staged.remember(&schema.tables[i]);
             }
         }
         for &i in &family {
-            replace_table(&mut self.known, &schema.tables[i]);
+            self.known.remember(&schema.tables[i]);
         }
         Ok(())
     }
@@ -238,8 +238,8 @@ impl Sqlite {
     ) -> rusqlite::Result<Counts> {
         let mut counts = Counts::default();
         match load.mode {
-            Mode::Append => counts.inserted = self.written,
-            Mode::Replace => {
+            // `replaced` is 0 unless the load replaced the tables.
+            Mode::Append | Mode::Replace => {
                 counts.inserted = self.written;
                 counts.deleted = self.replaced;
             }
@@ -380,17 +380,6 @@ impl Destination for Sqlite {
 /// The staging table of `table`: `"_stg_<table>"` in the temp schema.
 fn staging(table: &str) -> String {
     quote(&format!("_stg_{table}"))
-}
-
-/// Records `table` as made; a table without columns was not made.
-fn replace_table(schema: &mut Schema, table: &TableSchema) {
-    if table.columns.is_empty() {
-        return;
-    }
-    match schema.tables.iter_mut().find(|t| t.name == table.name) {
-        Some(existing) => *existing = table.clone(),
-        None => schema.tables.push(table.clone()),
-    }
 }
 
 struct SqlCell<'a>(&'a Cell);
