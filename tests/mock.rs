@@ -102,6 +102,26 @@ async fn every_spec_is_served_with_its_paginator_envelope_and_auth() {
 }
 
 #[tokio::test]
+async fn every_paginator_type_is_served() {
+    let counts =
+        counts::<buildrs_example::paginators::Client>("tests/specs/paginators.yaml", 45).await;
+    let expected: Vec<(String, usize)> = [
+        "by_offset",
+        "by_page_number",
+        "by_cursor",
+        "by_json_link",
+        "by_header_link",
+        "by_header_cursor",
+        "by_auto",
+        "in_one_page",
+    ]
+    .iter()
+    .map(|name| (name.to_string(), 45))
+    .collect();
+    assert_eq!(counts, expected);
+}
+
+#[tokio::test]
 async fn the_mock_refuses_wrong_credentials_and_injects_faults() {
     let mock = serve(
         "specs/events.json",

@@ -909,3 +909,49 @@ async fn a_merge_key_replaces_every_row_with_a_key_in_the_load() {
     // The replaced row's child rows went with it.
     assert_eq!(count(&db, "event_data__sessions"), 6);
 }
+
+#[tokio::test]
+async fn undeclared_fields_are_typed_as_dlt_infers_them_with_variants_for_misfits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let mut records = events(3);
+    records[0]["capacity"] = json!(120);
+    records[1]["capacity"] = json!("150");
+    records[2]["capacity"] = json!("many");
+    records[2]["opened"] = json!("2025-05-01T09:30:00+02:00");
+    sync_into(&client(&serve(records).await), &db, SyncOptions::default())
+        .await
+        .unwrap();
+    // "150" fits the bigint column; "many" goes to a variant column; an ISO timestamp
+    // becomes a timestamp.
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT id, capacity, capacity__v_text, opened FROM event_data ORDER BY id"
+        ),
+        [
+            [json!(1), json!(120), Value::Null, Value::Null],
+            [json!(2), json!(150), Value::Null, Value::Null],
+            [
+                json!(3),
+                Value::Null,
+                json!("many"),
+                json!("2025-05-01T07:30:00.000000+00:00")
+            ],
+        ]
+    );
+    let types = rows(
+        &db,
+        "SELECT json_extract(schema, '$.columns') FROM _connectorgen_tables WHERE table_name = 'event_data'",
+    );
+    let columns: Vec<Value> = serde_json::from_str(types[0][0].as_str().unwrap()).unwrap();
+    let type_of = |name: &str| {
+        columns
+            .iter()
+            .find(|c| c["name"] == json!(name))
+            .map(|c| c["data_type"].clone())
+    };
+    assert_eq!(type_of("capacity"), Some(json!("bigint")));
+    assert_eq!(type_of("capacity__v_text"), Some(json!("text")));
+    assert_eq!(type_of("opened"), Some(json!("timestamp")));
+}

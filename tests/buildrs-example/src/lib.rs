@@ -25,6 +25,11 @@ pub mod incremental {
     include!(concat!(env!("OUT_DIR"), "/incremental.rs"));
 }
 
+/// One resource per paginator type, for the mock (tests/mock.rs).
+pub mod paginators {
+    include!(concat!(env!("OUT_DIR"), "/paginators.rs"));
+}
+
 /// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
 /// (which is therefore code that compiles).
 pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));
