@@ -52,6 +52,26 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// A GET endpoint with nothing set and the paginator detected from the first
+    /// response. Generated statics write the fields that differ and take the rest from
+    /// here, so a new field does not change every generated crate.
+    pub const DEFAULT: Endpoint = Endpoint {
+        resource: "",
+        method: Method::Get,
+        path: "",
+        params: &[],
+        headers: &[],
+        json: None,
+        data: &[],
+        data_selector: None,
+        paginator: Paginator::Auto,
+        response_actions: &[],
+        parent: None,
+        include_from_parent: &[],
+        incremental: None,
+        primary_key: &[],
+    };
+
     /// Whether a response action says to ignore this response.
     pub(crate) fn ignores(&self, status: u16, body: &[u8]) -> bool {
         self.response_actions

@@ -5,6 +5,7 @@
 //! exactly the start value that the previous run already returned (same primary key)
 //! are dropped. Cursors are compared as their column's type, not as text.
 
+use futures_util::StreamExt;
 use crate::select::Selector;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,21 @@ pub struct Incremental {
     /// at the first record past the range.
     pub row_order: Option<RowOrder>,
     pub on_cursor_value_missing: OnMissing,
+}
+
+impl Incremental {
+    /// Nothing but a cursor (set `cursor_path` and `cursor_type`), a missing cursor
+    /// value an error, as in dlt. Generated statics write the fields that differ.
+    pub const DEFAULT: Incremental = Incremental {
+        cursor_path: "",
+        cursor_type: CursorType::Text,
+        initial_value: None,
+        end_value: None,
+        start_param: None,
+        end_param: None,
+        row_order: None,
+        on_cursor_value_missing: OnMissing::Raise,
+    };
 }
 
 /// How cursor values compare.
@@ -282,7 +298,7 @@ impl Tracker {
 
 /// The records of an incremental run; [`handle`](Self::handle) gives its new state.
 pub struct IncrementalRecords<T> {
-    pub(crate) records: futures_util::stream::BoxStream<'static, Result<T>>,
+    pub(crate) records: crate::Records<T>,
     pub(crate) handle: Option<StateHandle>,
 }
 
@@ -301,7 +317,7 @@ impl<T> futures_util::Stream for IncrementalRecords<T> {
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<T>>> {
-        let polled = self.records.as_mut().poll_next(cx);
+        let polled = self.records.poll_next_unpin(cx);
         if let (std::task::Poll::Ready(item), Some(handle)) = (&polled, &self.handle) {
             let mut outcome = handle.outcome.lock().unwrap_or_else(|e| e.into_inner());
             match item {

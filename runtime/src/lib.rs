@@ -28,7 +28,7 @@ pub mod types;
 mod util;
 
 pub use auth::{ApiKeyLocation, Auth};
-pub use client::{Client, ClientConfig, FanOut, Page};
+pub use client::{Client, ClientConfig, FanOut, Page, Pages, Records};
 pub use connector::{json_lines, values, Connector, JsonLines, Values};
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};

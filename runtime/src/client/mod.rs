@@ -1,12 +1,16 @@
 //! The HTTP client of a connector and its public API. One concern per file:
 //! [`request`] builds the first request of an endpoint, [`attempt`] sends one request,
-//! [`send`] is the retry loop that decides what to do with an attempt's outcome, and
-//! [`walk`] follows a paginator from page to page.
+//! [`send`] is the retry loop that decides what to do with an attempt's outcome,
+//! [`walk`] follows a paginator from page to page, and [`streams`] names the streams
+//! the public API returns.
 
 mod attempt;
 mod request;
 mod send;
+mod streams;
 mod walk;
+
+pub use streams::{Pages, Records};
 
 pub(crate) use walk::describe_key;
 
@@ -168,11 +172,11 @@ impl Client {
     pub fn records<T>(
         &self,
         endpoint: &'static Endpoint,
-    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    ) -> Records<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
-        records_of(self.pages(endpoint))
+        Records::new(records_of(self.pages(endpoint)))
     }
 
     /// Every page of an endpoint. The stream ends after the last page, or after the
@@ -180,7 +184,7 @@ impl Client {
     pub fn pages<T>(
         &self,
         endpoint: &'static Endpoint,
-    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    ) -> Pages<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -189,10 +193,10 @@ impl Client {
             .map(|config| Tracker::new(endpoint.resource, config, endpoint.primary_key, None))
         {
             Some(Ok(tracker)) => Some(Arc::new(std::sync::Mutex::new(tracker))),
-            Some(Err(error)) => return stream::once(async move { Err(error) }).left_stream(),
+            Some(Err(error)) => return Pages::new(stream::once(async move { Err(error) })),
             None => None,
         };
-        self.walk(endpoint, None, tracker).right_stream()
+        Pages::new(self.walk(endpoint, None, tracker))
     }
 
     /// The records of an incremental resource from `state` (or the spec's
@@ -220,14 +224,14 @@ impl Client {
             Ok(tracker) => {
                 let tracker = Arc::new(std::sync::Mutex::new(tracker));
                 let records =
-                    records_of(self.walk::<T>(endpoint, None, Some(tracker.clone()))).boxed();
+                    Records::new(records_of(self.walk::<T>(endpoint, None, Some(tracker.clone()))));
                 IncrementalRecords {
                     records,
                     handle: Some(StateHandle { tracker, outcome }),
                 }
             }
             Err(error) => IncrementalRecords {
-                records: stream::once(async move { Err(error) }).boxed(),
+                records: Records::new(stream::once(async move { Err(error) })),
                 handle: None,
             },
         }
@@ -238,12 +242,12 @@ impl Client {
         &self,
         endpoint: &'static Endpoint,
         parent: &P,
-    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    ) -> Records<T>
     where
         P: serde::Serialize + ?Sized,
         T: DeserializeOwned + Send + 'static,
     {
-        records_of(self.child_pages(endpoint, parent))
+        Records::new(records_of(self.child_pages(endpoint, parent)))
     }
 
     /// Every page of a child resource for one parent record.
@@ -251,19 +255,19 @@ impl Client {
         &self,
         endpoint: &'static Endpoint,
         parent: &P,
-    ) -> impl Stream<Item = Result<Page<T>>> + Send + 'static
+    ) -> Pages<T>
     where
         P: serde::Serialize + ?Sized,
         T: DeserializeOwned + Send + 'static,
     {
         match serde_json::to_value(parent) {
-            Ok(parent) => self.walk(endpoint, Some(parent), None).left_stream(),
+            Ok(parent) => Pages::new(self.walk(endpoint, Some(parent), None)),
             Err(e) => {
                 let error = Error::Config(format!(
                     "resource `{}`: a parent record cannot be read: {e}",
                     endpoint.resource
                 ));
-                stream::once(async move { Err(error) }).right_stream()
+                Pages::new(stream::once(async move { Err(error) }))
             }
         }
     }
@@ -279,7 +283,7 @@ impl Client {
         parents: S,
         endpoint: &'static Endpoint,
         options: FanOut,
-    ) -> impl Stream<Item = Result<T>> + Send + 'static
+    ) -> Records<T>
     where
         P: serde::Serialize,
         S: Stream<Item = Result<P>> + Send + 'static,
@@ -287,15 +291,13 @@ impl Client {
     {
         let client = self.clone();
         let children = parents.map(move |parent| match parent {
-            Ok(parent) => client.child_records::<P, T>(endpoint, &parent).boxed(),
-            Err(error) => stream::once(async move { Err(error) }).boxed(),
+            Ok(parent) => client.child_records::<P, T>(endpoint, &parent),
+            Err(error) => Records::new(stream::once(async move { Err(error) })),
         });
         if options.ordered || options.concurrency <= 1 {
-            children.flatten().left_stream()
+            Records::new(children.flatten())
         } else {
-            children
-                .flatten_unordered(options.concurrency)
-                .right_stream()
+            Records::new(children.flatten_unordered(options.concurrency))
         }
     }
 

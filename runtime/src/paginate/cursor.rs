@@ -26,6 +26,24 @@ pub struct HeaderCursorPaginator {
     pub cursor_param: &'static str,
 }
 
+impl CursorPaginator {
+    /// dlt's defaults: the cursor at `cursors.next`, sent back as `cursor`.
+    pub const DEFAULT: CursorPaginator = CursorPaginator {
+        cursor_path: "cursors.next",
+        cursor_target: Target::Param("cursor"),
+        has_more_path: None,
+        stop_after_empty_page: false,
+    };
+}
+
+impl HeaderCursorPaginator {
+    /// dlt's defaults: the cursor in the `next` header, sent back as `cursor`.
+    pub const DEFAULT: HeaderCursorPaginator = HeaderCursorPaginator {
+        cursor_key: "next",
+        cursor_param: "cursor",
+    };
+}
+
 #[derive(Debug)]
 enum Source {
     Body {

@@ -18,6 +18,20 @@ pub struct HeaderLinkPaginator {
     pub links_next_key: &'static str,
 }
 
+impl JsonLinkPaginator {
+    /// dlt's default: the next URL at `next`.
+    pub const DEFAULT: JsonLinkPaginator = JsonLinkPaginator {
+        next_url_path: "next",
+    };
+}
+
+impl HeaderLinkPaginator {
+    /// dlt's default: the `Link` entry with `rel="next"`.
+    pub const DEFAULT: HeaderLinkPaginator = HeaderLinkPaginator {
+        links_next_key: "next",
+    };
+}
+
 #[derive(Debug)]
 enum Source {
     Body((String, Selector)),

@@ -43,6 +43,35 @@ pub struct PageNumberPaginator {
     pub has_more_path: Option<&'static str>,
 }
 
+impl OffsetPaginator {
+    /// dlt's defaults: from offset 0, `offset` and `limit` parameters, the total at
+    /// `total`, stop at the first empty page. `limit` has no default in dlt: set it.
+    pub const DEFAULT: OffsetPaginator = OffsetPaginator {
+        limit: 0,
+        offset: 0,
+        offset_target: Target::Param("offset"),
+        limit_target: Target::Param("limit"),
+        total_path: Some("total"),
+        maximum_offset: None,
+        stop_after_empty_page: true,
+        has_more_path: None,
+    };
+}
+
+impl PageNumberPaginator {
+    /// dlt's defaults: pages counted from 0 in a `page` parameter, the total number of
+    /// pages at `total`, stop at the first empty page.
+    pub const DEFAULT: PageNumberPaginator = PageNumberPaginator {
+        base_page: 0,
+        page: None,
+        page_target: Target::Param("page"),
+        total_path: Some("total"),
+        maximum_page: None,
+        stop_after_empty_page: true,
+        has_more_path: None,
+    };
+}
+
 type Path = Option<(String, Selector)>;
 
 #[derive(Debug)]
