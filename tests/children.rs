@@ -87,7 +87,7 @@ async fn every_child_of_every_parent_with_fields_from_the_parent() {
         },
     );
 
-    let attendees: Vec<children::Attendees> = client.attendees().try_collect().await.unwrap();
+    let attendees: Vec<children::Attendee> = client.attendees().try_collect().await.unwrap();
 
     // 0 + 1 + 2 + 3 + 4 attendees, in the parents' order.
     let names: Vec<&str> = attendees.iter().filter_map(|a| a.name.as_deref()).collect();
@@ -140,9 +140,9 @@ async fn fan_out_runs_children_concurrently_and_loses_nothing() {
 async fn the_children_of_one_parent() {
     let server = server().await;
     let client = client(&server, FanOut::default());
-    let events: Vec<children::Events> = client.events().try_collect().await.unwrap();
+    let events: Vec<children::Event> = client.events().try_collect().await.unwrap();
     let third = &events[2];
-    let attendees: Vec<children::Attendees> =
+    let attendees: Vec<children::Attendee> =
         client.attendees_of(third).try_collect().await.unwrap();
     assert_eq!(attendees.len(), 2);
     assert!(attendees.iter().all(|a| a.events_id == 3));
@@ -164,11 +164,11 @@ async fn legacy_resolve_params_and_json_placeholders() {
             ordered: true,
         },
     );
-    let tickets: Vec<children::Tickets> = client.tickets().try_collect().await.unwrap();
+    let tickets: Vec<children::Ticket> = client.tickets().try_collect().await.unwrap();
     assert_eq!(tickets.len(), 5);
     assert_eq!(tickets[0].extra.get("ticket"), Some(&json!("t-1")));
 
-    let checkins: Vec<children::Checkins> = client.checkins().try_collect().await.unwrap();
+    let checkins: Vec<children::Checkin> = client.checkins().try_collect().await.unwrap();
     // A string that is exactly one placeholder keeps the value's type; braces escape.
     assert_eq!(
         checkins[0].extra.get("echo"),
@@ -184,7 +184,7 @@ async fn a_missing_parent_field_is_an_error_naming_parent_child_and_field() {
     let client = client(&server, FanOut::default());
     // `badges` is a child of `attendees`, whose records have no `name` field here.
     let parent = json!({"nickname": "x"});
-    let attendee: children::Attendees =
+    let attendee: children::Attendee =
         serde_json::from_value(json!({"_events_id": 1, "nickname": "x"})).unwrap();
     let _ = parent;
     let error = client
@@ -230,7 +230,7 @@ async fn fan_out_concurrency_is_bounded() {
             },
         );
         let started = std::time::Instant::now();
-        let attendees: Vec<children::Attendees> = client.attendees().try_collect().await.unwrap();
+        let attendees: Vec<children::Attendee> = client.attendees().try_collect().await.unwrap();
         let elapsed = started.elapsed().as_millis();
         assert!(attendees.is_empty());
         assert!(

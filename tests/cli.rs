@@ -498,7 +498,7 @@ fn check_names_stale_files_and_generate_refreshes_them() {
     assert!(generate().status.success());
     assert!(check().status.success());
     let lib = std::fs::read_to_string(scheduling.join("src/lib.rs")).unwrap();
-    assert!(lib.contains("pub room: ::std::option::Option<i64>,"));
+    assert!(lib.contains("pub room: Option<i64>,"));
 }
 
 #[test]

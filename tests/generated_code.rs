@@ -62,7 +62,12 @@ fn tricky_metadata_keeps_the_spec_names() {
     assert_eq!(tricky::Type::NAME, "type");
     assert_eq!(tricky::Type::PRIMARY_KEY, &["self", "match"]);
     assert_eq!(tricky::ClientRecord::NAME, "client");
-    assert_eq!(tricky::X3dModels::NAME, "3d-models");
+    assert_eq!(tricky::X3dModel::NAME, "3d-models");
+    assert_eq!(tricky::OptionRecord::NAME, "Option");
+    assert_eq!(tricky::StringRecord::NAME, "strings");
+    assert_eq!(tricky::Record::NAME, "records");
+    assert_eq!(tricky::Rt::NAME, "rt");
+    assert_eq!(tricky::Endpoint::NAME, "endpoints");
     assert_eq!(
         tricky::Type::WRITE_DISPOSITION,
         connectorgen_runtime::WriteDisposition::Merge {
@@ -158,4 +163,41 @@ async fn every_dlt_type_is_read_and_requests_follow_the_spec() {
     assert_eq!(back["balance"], json!("1000000000000000000000000"));
     assert_eq!(back["blob"], json!("aGk="));
     assert_eq!(back["unlisted"], json!(7));
+}
+
+/// `events` gives `Event` records, but where two resources would share the singular
+/// name (`event` and `events`), both keep their own.
+#[test]
+fn record_types_are_singular_unless_that_collides() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("names.yaml");
+    std::fs::write(
+        &spec,
+        "client: { base_url: 'https://api.example.com' }\n\
+         resources:\n  - events\n  - event\n  - categories\n  - news\n  \
+         - name: people\n    table_name: user_addresses\n",
+    )
+    .unwrap();
+    let code = connectorgen::library(
+        &connectorgen::load(&spec).unwrap(),
+        connectorgen::Mode::Crate,
+    )
+    .unwrap();
+    let types: Vec<&str> = code
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub struct "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "Config",
+            "Client",
+            "Events",
+            "Event",
+            "Category",
+            "News",
+            "UserAddress"
+        ]
+    );
 }

@@ -882,7 +882,7 @@ async fn scalar_records_become_a_value_column() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let tags: Vec<buildrs_example::parity::ScalarRecords> =
+    let tags: Vec<buildrs_example::parity::ScalarRecord> =
         client.scalar_records().try_collect().await.unwrap();
     assert_eq!(
         tags.iter().map(|t| t.value.as_str()).collect::<Vec<_>>(),

@@ -67,7 +67,7 @@ async fn github_issues_follow_link_headers() {
     config.base_url = server.uri();
     let client = github_connector::Client::new(config).unwrap();
 
-    let issues: Vec<github_connector::Issues> = client.issues().try_collect().await.unwrap();
+    let issues: Vec<github_connector::Issue> = client.issues().try_collect().await.unwrap();
     assert_eq!(issues.len(), 250);
     assert_eq!(issues[249].number, 250);
     assert_eq!(issues[0].labels, Some(json!([{"name": "bug"}])));
@@ -107,11 +107,11 @@ async fn stripe_lists_page_by_the_last_id_until_has_more_is_false() {
     config.base_url = format!("{}/v1", server.uri());
     let client = stripe_connector::Client::new(config).unwrap();
 
-    let customers: Vec<stripe_connector::Customers> =
+    let customers: Vec<stripe_connector::Customer> =
         client.customers().try_collect().await.unwrap();
     assert_eq!(customers.len(), 250);
     assert_eq!(customers[249].id, "cus_249");
-    let charges: Vec<stripe_connector::Charges> = client.charges().try_collect().await.unwrap();
+    let charges: Vec<stripe_connector::Charge> = client.charges().try_collect().await.unwrap();
     assert_eq!(charges.len(), 40);
     assert_eq!(charges[39].amount, 3900);
     assert_eq!(
@@ -182,9 +182,9 @@ async fn crm_fetches_a_token_then_pages_by_offset() {
     config.access_token_url = format!("{}/oauth/token", server.uri());
     let client = crm_connector::Client::new(config).unwrap();
 
-    let contacts: Vec<crm_connector::Contacts> = client.contacts().try_collect().await.unwrap();
+    let contacts: Vec<crm_connector::Contact> = client.contacts().try_collect().await.unwrap();
     assert_eq!(contacts.len(), 120);
-    let companies: Vec<crm_connector::Companies> = client.companies().try_collect().await.unwrap();
+    let companies: Vec<crm_connector::Company> = client.companies().try_collect().await.unwrap();
     assert_eq!(companies.len(), 30);
     assert_eq!(companies[29].employees, Some(29));
     assert_eq!(
@@ -217,7 +217,7 @@ async fn search_sends_the_cursor_in_the_body() {
     config.base_url = format!("{}/api", server.uri());
     let client = search_connector::Client::new(config).unwrap();
 
-    let documents: Vec<search_connector::Documents> =
+    let documents: Vec<search_connector::Document> =
         client.documents().try_collect().await.unwrap();
     assert_eq!(documents.len(), 230);
     assert_eq!(documents[229].id, "doc-229");
@@ -267,7 +267,7 @@ async fn conference_events_incrementally_and_attendees_of_each() {
     config.fan_out.ordered = true;
     let client = conference_connector::Client::new(config).unwrap();
 
-    let attendees: Vec<conference_connector::Attendees> =
+    let attendees: Vec<conference_connector::EventAttendee> =
         client.attendees().try_collect().await.unwrap();
     assert_eq!(
         attendees

@@ -1,7 +1,7 @@
 //! The files of a generated crate besides its Rust code: Cargo.toml and README.md,
 //! rendered with minijinja from templates kept next to this file.
 
-use crate::model::{Auth, Connector, Credential};
+use crate::model::{Connector, SettingKind};
 use minijinja::{context, Environment};
 use serde::Serialize;
 
@@ -117,23 +117,21 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                 .collect(),
         })
         .collect();
-    let mut env_vars = vec![EnvView {
-        var: connector.env_var("base_url"),
-        meaning: format!(
-            "optional; replaces the spec's base URL `{}`",
-            connector.base_url
-        ),
-    }];
-    for secret in connector.secrets() {
-        env_vars.push(EnvView {
-            var: connector.env_var(&secret.name),
-            meaning: format!(
-                "secret `{}` ({})",
-                secret.name,
-                secret_use(owner(connector, &secret.name), &secret.name)
-            ),
-        });
-    }
+    let env_vars = connector
+        .settings
+        .iter()
+        .map(|setting| EnvView {
+            var: setting.env_var.clone(),
+            meaning: match &setting.kind {
+                SettingKind::Url { default, what, .. } => {
+                    format!("optional; replaces {what} of the spec, `{default}`")
+                }
+                SettingKind::Secret { used_as } => {
+                    format!("secret `{}` ({used_as})", setting.field)
+                }
+            },
+        })
+        .collect::<Vec<_>>();
     let first = connector.resources.first();
     environment().get_template("README.md")?.render(context! {
         name => connector.name,
@@ -149,36 +147,6 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
         first_fn => first.map(|r| r.fn_name.clone()),
         first_name => first.map(|r| r.name.clone()),
     })
-}
-
-/// The auth (the client's or an endpoint's) that uses a secret.
-fn owner<'a>(connector: &'a Connector, secret: &str) -> &'a Auth {
-    std::iter::once(&connector.auth)
-        .chain(connector.resources.iter().filter_map(|r| r.auth.as_ref()))
-        .find(|auth| auth.secrets().iter().any(|s| s.name == secret))
-        .unwrap_or(&connector.auth)
-}
-
-fn secret_use(auth: &Auth, secret: &str) -> String {
-    match auth {
-        Auth::None => String::new(),
-        Auth::Bearer { .. } => "bearer token".into(),
-        Auth::ApiKey { name, location, .. } => format!(
-            "api key sent as {} `{name}`",
-            match location {
-                crate::model::ApiKeyLocation::Header => "header",
-                crate::model::ApiKeyLocation::Query => "query parameter",
-                crate::model::ApiKeyLocation::Cookie => "cookie",
-            }
-        ),
-        Auth::HttpBasic {
-            username: Credential::Secret(user),
-            ..
-        } if user.name == secret => "HTTP basic user name".into(),
-        Auth::HttpBasic { .. } => "HTTP basic password".into(),
-        Auth::OAuth2 { .. } if secret.contains("id") => "OAuth2 client id".into(),
-        Auth::OAuth2 { .. } => "OAuth2 client secret".into(),
-    }
 }
 
 /// A TOML basic string.

@@ -2,10 +2,65 @@
 
 use proc_macro2::TokenStream;
 
-/// Formats a file of items with prettyplease, under a `@generated` header.
+/// Formats a file of items with prettyplease, under a `@generated` header, with a blank
+/// line between items.
 pub fn rust_file(tokens: TokenStream, header: &str) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(format!(
+        "{header}{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// Puts a blank line between items, which prettyplease does not (tokens carry no blank
+/// lines): before a line that starts an item, when the line above ends one at the same
+/// depth. Imports stay together; fields, statements and doc comments are not items
+/// here, so they are never split.
+fn space_items(code: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "async fn ",
+        "impl ",
+        "impl<",
+        "const ",
+        "static ",
+        "type ",
+        "mod ",
+        "struct ",
+        "enum ",
+        "use ",
+    ];
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(above) = previous {
+            let text = line.trim_start();
+            let above_text = above.trim_start();
+            let depth = |l: &str| l.len() - l.trim_start().len();
+            let starts_item = STARTS.iter().any(|start| text.starts_with(start));
+            let after_header = (above_text.starts_with("#![") || above_text.starts_with("//!"))
+                && !(text.starts_with("#![") || text.starts_with("//!"));
+            let ends_item = !above_text.starts_with("//")
+                && (above_text.ends_with('}') || above_text.ends_with(';'));
+            let imports = is_import(above_text) && is_import(text);
+            if after_header || (starts_item && ends_item && !imports && depth(line) == depth(above))
+            {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = (!line.trim().is_empty()).then_some(line);
+    }
+    out
+}
+
+fn is_import(line: &str) -> bool {
+    line.starts_with("use ") || line.starts_with("pub use ")
 }
 
 /// The header of every generated Rust file.
@@ -15,4 +70,54 @@ pub fn header(spec_file: &str, sha256: &str) -> String {
          // Do not edit: change the spec and generate again.\n\n",
         env!("CARGO_PKG_VERSION"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_spaced_and_nothing_else_is() {
+        let tokens: TokenStream = syn::parse_str(
+            "//! Docs.\n\
+             use a as b;\n\
+             pub use b::C;\n\
+             /// A.\n\
+             pub struct A { /// x.\n x: i64, y: i64 }\n\
+             impl A { const N: u8 = 1; const M: u8 = 2; fn f(&self) { let a = 1; let b = 2; } /// g.\n fn g() {} }\n\
+             static S: u8 = 0;",
+        )
+        .expect("valid Rust");
+        let text = rust_file(tokens, "").expect("formats");
+        assert_eq!(
+            text,
+            "//! Docs.\n\
+             \n\
+             use a as b;\n\
+             pub use b::C;\n\
+             \n\
+             /// A.\n\
+             pub struct A {\n    \
+                 /// x.\n    \
+                 x: i64,\n    \
+                 y: i64,\n\
+             }\n\
+             \n\
+             impl A {\n    \
+                 const N: u8 = 1;\n\
+             \n    \
+                 const M: u8 = 2;\n\
+             \n    \
+                 fn f(&self) {\n        \
+                     let a = 1;\n        \
+                     let b = 2;\n    \
+                 }\n\
+             \n    \
+                 /// g.\n    \
+                 fn g() {}\n\
+             }\n\
+             \n\
+             static S: u8 = 0;\n"
+        );
+    }
 }

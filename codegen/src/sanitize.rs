@@ -51,10 +51,62 @@ pub fn shouty(name: &str) -> String {
     finish(ascii_words(name).to_shouty_snake_case(), "X", "X")
 }
 
-/// Names a generated crate declares itself; a record type may not take them.
-const TYPE_NAMES_TAKEN: &[&str] = &["Client", "Config", "Error", "Result", "Page", "Secret"];
+/// Type names a record type may not take: what a generated crate declares or imports
+/// itself, and the standard prelude's types and traits, so that generated code can
+/// write `Option<String>` plainly and no spec can change what that means.
+const TYPE_NAMES_TAKEN: &[&str] = &[
+    // Declared or re-exported by every generated crate.
+    "Client",
+    "Config",
+    "Error",
+    "Result",
+    "Page",
+    "Pages",
+    "Records",
+    "Secret",
+    // The prelude.
+    "AsMut",
+    "AsRef",
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "DoubleEndedIterator",
+    "Drop",
+    "Eq",
+    "Err",
+    "ExactSizeIterator",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
 
-/// The record type of a resource.
+/// The record type of a resource, from the plural form of its name: `event_data` ->
+/// `EventData`, `client` -> `ClientRecord`, `Option` -> `OptionRecord`.
 pub fn type_name(resource: &str) -> String {
     let name = pascal(resource);
     if TYPE_NAMES_TAKEN.contains(&name.as_str()) || name.ends_with('_') {
@@ -62,6 +114,94 @@ pub fn type_name(resource: &str) -> String {
     } else {
         name
     }
+}
+
+/// The record type named for one record: the last word made singular by
+/// [`singular`]: `events` -> `Event`, `user_addresses` -> `UserAddress`, `event_data`
+/// -> `EventData`.
+pub fn singular_type_name(resource: &str) -> String {
+    let words = ascii_words(resource).to_snake_case();
+    let (head, last) = match words.rsplit_once('_') {
+        Some((head, last)) => (format!("{head}_"), last),
+        None => (String::new(), words.as_str()),
+    };
+    type_name(&format!("{head}{}", singular(last)))
+}
+
+/// One of a plural English word, by a small rule that only touches words ending in
+/// `s`: `-ies` -> `-y` (`categories`), `-sses`, `-xes`, `-ches`, `-shes`, `-zzes` lose
+/// `es` (`addresses`, `boxes`, `matches`), a consonant before `-uses` keeps `us`
+/// (`statuses`, `buses`), a few Greek plurals (`analyses`), otherwise the `s` goes
+/// (`users`, `releases`, `movies`). Words that are singular already (`status`,
+/// `address`, `analysis`, `news`, `series`) and words without an `s` (`data`,
+/// `people`) are kept.
+pub fn singular(word: &str) -> String {
+    /// Words ending in `s` that are singular or have no singular of their own.
+    const KEEP: &[&str] = &[
+        "alias",
+        "analytics",
+        "atlas",
+        "bias",
+        "canvas",
+        "chaos",
+        "gas",
+        "kudos",
+        "lens",
+        "means",
+        "news",
+        "physics",
+        "series",
+        "species",
+        "this",
+        "yes",
+    ];
+    /// `-ies` words whose singular ends in `-ie`.
+    const IE: &[&str] = &[
+        "brownie", "calorie", "cookie", "genie", "goalie", "hippie", "lingerie", "movie", "pixie",
+        "prairie", "rookie", "selfie", "smoothie", "sortie", "zombie",
+    ];
+    /// Greek and other plurals the rules above would get wrong.
+    const IRREGULAR: &[(&str, &str)] = &[
+        ("aliases", "alias"),
+        ("analyses", "analysis"),
+        ("biases", "bias"),
+        ("crises", "crisis"),
+        ("diagnoses", "diagnosis"),
+        ("hypotheses", "hypothesis"),
+        ("parentheses", "parenthesis"),
+        ("syntheses", "synthesis"),
+        ("theses", "thesis"),
+    ];
+    let keep = word.len() < 3
+        || !word.ends_with('s')
+        || ["ss", "us", "is"].iter().any(|end| word.ends_with(end))
+        || KEEP.contains(&word);
+    if keep {
+        return word.to_owned();
+    }
+    if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| *many == word) {
+        return (*one).to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("ies") {
+        if stem.len() >= 2 && !IE.contains(&format!("{stem}ie").as_str()) {
+            return format!("{stem}y");
+        }
+    }
+    if let Some(stem) = word.strip_suffix("zzes") {
+        return format!("{stem}z");
+    }
+    if ["sses", "xes", "ches", "shes"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        return word[..word.len() - 2].to_owned();
+    }
+    if let Some(stem) = word.strip_suffix("uses") {
+        if stem.ends_with(|c: char| !"aeiou".contains(c)) {
+            return format!("{stem}us");
+        }
+    }
+    word[..word.len() - 1].to_owned()
 }
 
 /// Field names a record declares itself.
@@ -83,7 +223,7 @@ pub fn pages_fn(resource: &str) -> String {
 }
 
 /// Client methods a resource's fetch function may not take.
-pub const METHOD_NAMES_TAKEN: &[&str] = &["new", "from_env"];
+pub const METHOD_NAMES_TAKEN: &[&str] = &["new", "from_env", "sync"];
 
 #[cfg(test)]
 mod tests {
@@ -102,6 +242,40 @@ mod tests {
         assert_eq!(type_name("client"), "ClientRecord");
         assert_eq!(type_name("self"), "SelfRecord");
         assert_eq!(type_name("3d-models"), "X3dModels");
+        assert_eq!(type_name("Option"), "OptionRecord");
+        assert_eq!(type_name("records"), "RecordsRecord");
         assert_eq!(shouty("event-data"), "EVENT_DATA");
+    }
+
+    #[test]
+    fn record_types_are_named_for_one_record() {
+        let cases = [
+            ("events", "Event"),
+            ("event_data", "EventData"),
+            ("user-addresses", "UserAddress"),
+            ("categories", "Category"),
+            ("movies", "Movie"),
+            ("statuses", "Status"),
+            ("status", "Status"),
+            ("boxes", "BoxRecord"),
+            ("matches", "Match"),
+            ("quizzes", "Quiz"),
+            ("releases", "Release"),
+            ("analyses", "Analysis"),
+            ("news", "News"),
+            ("series", "Series"),
+            ("people", "People"),
+            ("houses", "House"),
+            ("buses", "Bus"),
+            ("repos", "Repo"),
+            ("ids", "Id"),
+            ("pullRequests", "PullRequest"),
+            ("strings", "StringRecord"),
+            ("clients", "ClientRecord"),
+            ("3d-models", "X3dModel"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(singular_type_name(name), expected, "{name}");
+        }
     }
 }

@@ -5,9 +5,9 @@
 //! exactly the start value that the previous run already returned (same primary key)
 //! are dropped. Cursors are compared as their column's type, not as text.
 
-use futures_util::StreamExt;
 use crate::select::Selector;
 use crate::{Error, Result};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::cmp::Ordering;

@@ -19,97 +19,27 @@ pub fn client(connector: &Connector) -> TokenStream {
         };
         quote! { #fetch #incremental }
     });
-    let stateful_arms: Vec<TokenStream> = connector
-        .resources
-        .iter()
-        .filter(|r| r.incremental.is_some())
-        .map(|resource| {
-            let resource_name = &resource.name;
-            let name = ident(&format!("{}_incremental", resource.fn_name.trim_end_matches('_')));
-            quote! {
-                #resource_name => {
-                    let records = self.#name(state);
-                    let handle = records.handle();
-                    ::std::option::Option::Some((::connectorgen_runtime::json_lines(records), handle))
-                }
-            }
-        })
-        .collect();
-    let stateful = (!stateful_arms.is_empty()).then(|| {
-        quote! {
-            fn json_lines_with_state(
-                &self,
-                resource: &str,
-                state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-            ) -> ::std::option::Option<(
-                ::connectorgen_runtime::JsonLines,
-                ::std::option::Option<::connectorgen_runtime::StateHandle>,
-            )> {
-                match resource {
-                    #(#stateful_arms)*
-                    _ => self.json_lines(resource).map(|lines| (lines, ::std::option::Option::None)),
-                }
-            }
-        }
-    });
     let has_children = connector.resources.iter().any(|r| r.parent.is_some());
-    let fan_out_field = has_children.then(|| quote! { fan_out: ::connectorgen_runtime::FanOut, });
+    let fan_out_field = has_children.then(|| quote! { fan_out: rt::FanOut, });
     let fan_out_init = has_children.then(|| quote! { fan_out: config.fan_out, });
-    let name = &connector.name;
-    let resource_names = connector.resources.iter().map(|r| &r.name);
-    let json_arms = connector.resources.iter().map(|resource| {
-        let resource_name = &resource.name;
-        let records = ident(&resource.fn_name);
-        quote! { #resource_name => ::std::option::Option::Some(::connectorgen_runtime::json_lines(self.#records())), }
-    });
-    let value_arms = connector.resources.iter().map(|resource| {
-        let resource_name = &resource.name;
-        if resource.incremental.is_some() {
-            let name = ident(&format!(
-                "{}_incremental",
-                resource.fn_name.trim_end_matches('_')
-            ));
-            quote! {
-                #resource_name => {
-                    let records = self.#name(state);
-                    let handle = records.handle();
-                    ::std::option::Option::Some((::connectorgen_runtime::values(records), handle))
-                }
-            }
-        } else {
-            let records = ident(&resource.fn_name);
-            quote! {
-                #resource_name => ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.#records()),
-                    ::std::option::Option::None,
-                )),
-            }
-        }
-    });
-    let uses_state = connector.resources.iter().any(|r| r.incremental.is_some());
-    let state_param = if uses_state {
-        quote! { state }
-    } else {
-        quote! { _state }
-    };
-    let tables = connector.resources.iter().map(super::record::table);
-    let client_doc = doc(&format!("A client of the `{name}` API."));
+    let client_doc = doc(&format!("A client of the `{}` API.", connector.name));
+    let connector_impl = connector_impl(connector);
     quote! {
         #config
 
         #client_doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Client {
-            inner: ::connectorgen_runtime::Client,
+            inner: rt::Client,
             #fan_out_field
         }
 
         impl Client {
             /// A client with the given settings.
             pub fn new(config: Config) -> Result<Self> {
-                ::std::result::Result::Ok(Client {
+                Ok(Client {
                     #fan_out_init
-                    inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+                    inner: rt::Client::new(config.into_client_config())?,
                 })
             }
 
@@ -123,34 +53,100 @@ pub fn client(connector: &Connector) -> TokenStream {
             /// Loads resources into a destination (all of them when `options.resources` is
             /// empty), each in one transaction with its incremental state: see
             /// [`connectorgen_runtime::load::sync`].
-            pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+            pub async fn sync<D: rt::load::Destination>(
                 &self,
                 destination: &mut D,
-                options: &::connectorgen_runtime::load::SyncOptions,
-            ) -> Result<::connectorgen_runtime::load::SyncReport> {
-                ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+                options: &rt::load::SyncOptions,
+            ) -> Result<rt::load::SyncReport> {
+                rt::load::sync(self, destination, options, &mut |_| {}).await
             }
         }
 
-        impl ::connectorgen_runtime::Connector for Client {
-            const NAME: &'static str = #name;
-            const RESOURCES: &'static [&'static str] = &[#(#resource_names),*];
-            const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[#(#tables),*];
+        #connector_impl
+    }
+}
 
-            fn from_env_with_base_url(
-                base_url: ::std::option::Option<::std::string::String>,
-            ) -> Result<Self> {
+/// `impl rt::Connector for Client`: the resources by name, for the program and `sync`.
+fn connector_impl(connector: &Connector) -> TokenStream {
+    let name = &connector.name;
+    let resource_names = connector.resources.iter().map(|r| &r.name);
+    let tables = connector.resources.iter().map(super::record::table);
+    let json_arms = connector.resources.iter().map(|resource| {
+        let resource_name = &resource.name;
+        let records = ident(&resource.fn_name);
+        quote! { #resource_name => Some(rt::json_lines(self.#records())), }
+    });
+    let incremental: Vec<&Resource> = connector
+        .resources
+        .iter()
+        .filter(|r| r.incremental.is_some())
+        .collect();
+    let stateful = (!incremental.is_empty()).then(|| {
+        let arms = incremental.iter().map(|resource| {
+            let resource_name = &resource.name;
+            let name = ident(&resource.incremental_fn_name);
+            quote! {
+                #resource_name => {
+                    let records = self.#name(state);
+                    let handle = records.handle();
+                    Some((rt::json_lines(records), handle))
+                }
+            }
+        });
+        quote! {
+            fn json_lines_with_state(
+                &self,
+                resource: &str,
+                state: Option<rt::IncrementalState>,
+            ) -> Option<(rt::JsonLines, Option<rt::StateHandle>)> {
+                match resource {
+                    #(#arms)*
+                    _ => self.json_lines(resource).map(|lines| (lines, None)),
+                }
+            }
+        }
+    });
+    let value_arms = connector.resources.iter().map(|resource| {
+        let resource_name = &resource.name;
+        if resource.incremental.is_some() {
+            let name = ident(&resource.incremental_fn_name);
+            quote! {
+                #resource_name => {
+                    let records = self.#name(state);
+                    let handle = records.handle();
+                    Some((rt::values(records), handle))
+                }
+            }
+        } else {
+            let records = ident(&resource.fn_name);
+            quote! { #resource_name => Some((rt::values(self.#records()), None)), }
+        }
+    });
+    let state_param = if incremental.is_empty() {
+        quote! { _state }
+    } else {
+        quote! { state }
+    };
+    quote! {
+        impl rt::Connector for Client {
+            const NAME: &'static str = #name;
+
+            const RESOURCES: &'static [&'static str] = &[#(#resource_names),*];
+
+            const TABLES: &'static [rt::load::TableDef] = &[#(#tables),*];
+
+            fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
                 let mut config = Config::from_env()?;
-                if let ::std::option::Option::Some(base_url) = base_url {
+                if let Some(base_url) = base_url {
                     config.base_url = base_url;
                 }
                 Self::new(config)
             }
 
-            fn json_lines(&self, resource: &str) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+            fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
                 match resource {
                     #(#json_arms)*
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 }
             }
 
@@ -163,34 +159,20 @@ pub fn client(connector: &Connector) -> TokenStream {
             fn values(
                 &self,
                 resource: &str,
-                #state_param: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-            ) -> ::std::option::Option<(
-                ::connectorgen_runtime::Values,
-                ::std::option::Option<::connectorgen_runtime::StateHandle>,
-            )> {
+                #state_param: Option<rt::IncrementalState>,
+            ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
                 match resource {
                     #(#value_arms)*
-                    _ => ::std::option::Option::None,
+                    _ => None,
                 }
             }
         }
     }
 }
 
-/// `impl Stream<Item = Result<item>> + Send + 'static`, the return type of every fetch.
-fn stream_of(item: TokenStream) -> TokenStream {
-    quote! {
-        impl ::connectorgen_runtime::futures_util::Stream<
-            Item = ::std::result::Result<#item, ::connectorgen_runtime::Error>,
-        > + ::std::marker::Send + 'static
-    }
-}
-
 /// `records()` and `records_pages()` of a resource without a parent.
 fn fetch(resource: &Resource) -> TokenStream {
     let record = ident(&resource.type_name);
-    let records_stream = stream_of(quote! { #record });
-    let pages_stream = stream_of(quote! { ::connectorgen_runtime::Page<#record> });
     let endpoint = ident(&resource.static_name);
     let records = ident(&resource.fn_name);
     let pages = ident(&resource.pages_fn_name);
@@ -201,13 +183,13 @@ fn fetch(resource: &Resource) -> TokenStream {
     let pages_doc = doc(&format!("Every page of `{}`.", resource.name));
     quote! {
         #records_doc
-        pub fn #records(&self) -> #records_stream {
-            self.inner.records(&#endpoint)
+        pub fn #records(&self) -> Records<#record> {
+            self.inner.records(&endpoints::#endpoint)
         }
 
         #pages_doc
-        pub fn #pages(&self) -> #pages_stream {
-            self.inner.pages(&#endpoint)
+        pub fn #pages(&self) -> Pages<#record> {
+            self.inner.pages(&endpoints::#endpoint)
         }
     }
 }
@@ -216,10 +198,7 @@ fn fetch(resource: &Resource) -> TokenStream {
 fn fetch_incremental(resource: &Resource) -> TokenStream {
     let record = ident(&resource.type_name);
     let endpoint = ident(&resource.static_name);
-    let name = ident(&format!(
-        "{}_incremental",
-        resource.fn_name.trim_end_matches('_')
-    ));
+    let name = ident(&resource.incremental_fn_name);
     let docs = doc(&format!(
         "The records of `{}` from `state` on (from the spec's `initial_value` when `None`). \
          Once the stream is read to its end without an error, its handle gives the state \
@@ -230,9 +209,9 @@ fn fetch_incremental(resource: &Resource) -> TokenStream {
         #docs
         pub fn #name(
             &self,
-            state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-        ) -> ::connectorgen_runtime::IncrementalRecords<#record> {
-            self.inner.incremental(&#endpoint, state)
+            state: Option<rt::IncrementalState>,
+        ) -> rt::IncrementalRecords<#record> {
+            self.inner.incremental(&endpoints::#endpoint, state)
         }
     }
 }
@@ -240,8 +219,6 @@ fn fetch_incremental(resource: &Resource) -> TokenStream {
 /// A child resource: all of it (fanned out over its parent), or for one parent record.
 fn fetch_child(connector: &Connector, resource: &Resource, link: &ParentLink) -> TokenStream {
     let record = ident(&resource.type_name);
-    let records_stream = stream_of(quote! { #record });
-    let pages_stream = stream_of(quote! { ::connectorgen_runtime::Page<#record> });
     let endpoint = ident(&resource.static_name);
     let records = ident(&resource.fn_name);
     let records_of = ident(&link.of_fn_name);
@@ -268,18 +245,18 @@ fn fetch_child(connector: &Connector, resource: &Resource, link: &ParentLink) ->
     ));
     quote! {
         #records_doc
-        pub fn #records(&self) -> #records_stream {
-            self.inner.fan_out(self.#parent_records(), &#endpoint, self.fan_out)
+        pub fn #records(&self) -> Records<#record> {
+            self.inner.fan_out(self.#parent_records(), &endpoints::#endpoint, self.fan_out)
         }
 
         #of_doc
-        pub fn #records_of(&self, parent: &#parent_record) -> #records_stream {
-            self.inner.child_records(&#endpoint, parent)
+        pub fn #records_of(&self, parent: &#parent_record) -> Records<#record> {
+            self.inner.child_records(&endpoints::#endpoint, parent)
         }
 
         #pages_of_doc
-        pub fn #pages_of(&self, parent: &#parent_record) -> #pages_stream {
-            self.inner.child_pages(&#endpoint, parent)
+        pub fn #pages_of(&self, parent: &#parent_record) -> Pages<#record> {
+            self.inner.child_pages(&endpoints::#endpoint, parent)
         }
     }
 }

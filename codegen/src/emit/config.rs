@@ -1,99 +1,57 @@
-//! `Config`: the connector's settings (base URL, secrets, retry policy, timeouts) and
-//! how they become the runtime's `ClientConfig` (auth included).
+//! `Config`: the connector's settings (each one the model prepared, plus the retry
+//! policy, the timeout and, with child resources, the fan-out), and how they become
+//! the runtime's `ClientConfig`, auth included.
 
 use super::{doc, ident};
-use crate::model::{ApiKeyLocation, Auth, Connector, Credential};
+use crate::model::{ApiKeyLocation, Auth, Connector, Credential, Setting, SettingKind};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use std::collections::BTreeMap;
 
 pub(super) fn config(connector: &Connector) -> TokenStream {
-    let secrets = connector.secrets();
-    let base_url = &connector.base_url;
-    let base_url_env = connector.env_var("base_url");
-    let secret_fields = secrets.iter().map(|secret| {
-        let field = ident(&secret.name);
-        let docs = doc(&format!(
-            "Secret `{}`; `from_env` reads it from `{}`.",
-            secret.name,
-            connector.env_var(&secret.name)
-        ));
-        quote! { #docs pub #field: ::connectorgen_runtime::Secret, }
+    let settings = &connector.settings;
+    let fields = settings.iter().map(field);
+    let constants = settings.iter().filter_map(constant);
+    let secrets: Vec<&Setting> = settings
+        .iter()
+        .filter(|s| matches!(s.kind, SettingKind::Secret { .. }))
+        .collect();
+    let params = secrets.iter().map(|secret| {
+        let field = ident(&secret.field);
+        quote! { #field: impl Into<Secret> }
     });
-    let secret_params = secrets.iter().map(|secret| {
-        let field = ident(&secret.name);
-        quote! { #field: impl ::std::convert::Into<::connectorgen_runtime::Secret> }
-    });
-    let secret_inits = secrets.iter().map(|secret| {
-        let field = ident(&secret.name);
-        quote! { #field: #field.into(), }
-    });
-    let secret_env = secrets.iter().map(|secret| {
-        let var = connector.env_var(&secret.name);
-        quote! { ::connectorgen_runtime::env::secret(#var)? }
-    });
-    let secret_names: Vec<_> = secrets.iter().map(|s| ident(&s.name)).collect();
-    let headers = connector.headers.iter().map(|(name, value)| {
-        quote! { (::std::string::String::from(#name), ::std::string::String::from(#value)) }
-    });
-    let client_auth = auth(&connector.auth, true);
-    let endpoint_auths = connector.resources.iter().filter_map(|resource| {
-        let name = &resource.name;
-        let auth = auth(resource.auth.as_ref()?, false);
-        Some(quote! { (#name, #auth) })
-    });
-    let retry = retry(connector);
-    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
-    let fan_out_config_field = has_children.then(|| {
-        quote! {
-            /// How child resources are fetched for many parents: how many at once, and
-            /// whether records keep their parents' order.
-            pub fan_out: ::connectorgen_runtime::FanOut,
-        }
-    });
-    let fan_out_config_init =
-        has_children.then(|| quote! { fan_out: ::connectorgen_runtime::FanOut::default(), });
-    // The client's OAuth2 token endpoint is a setting too: staging and production
-    // often have different ones.
-    let token_url = match &connector.auth {
-        Auth::OAuth2 {
-            access_token_url, ..
-        } => Some((access_token_url, connector.env_var("access_token_url"))),
-        _ => None,
-    };
-    let token_url_field = token_url.as_ref().map(|_| {
-        quote! {
-            /// The OAuth2 token endpoint; default [`Config::ACCESS_TOKEN_URL`].
-            pub access_token_url: ::std::string::String,
-        }
-    });
-    let token_url_const = token_url.as_ref().map(|(url, _)| {
-        quote! {
-            /// The OAuth2 token endpoint written in the spec.
-            pub const ACCESS_TOKEN_URL: &'static str = #url;
-        }
-    });
-    let token_url_new = token_url.as_ref().map(|_| {
-        quote! { access_token_url: ::std::string::String::from(Self::ACCESS_TOKEN_URL), }
-    });
-    let token_url_env = token_url.as_ref().map(|(_, var)| {
-        quote! {
-            if let ::std::option::Option::Some(url) = ::connectorgen_runtime::env::optional(#var) {
-                config.access_token_url = url;
+    let inits = settings.iter().map(|setting| {
+        let field = ident(&setting.field);
+        match &setting.kind {
+            SettingKind::Url { constant, .. } => {
+                let constant = ident(constant);
+                quote! { #field: String::from(Self::#constant), }
             }
+            SettingKind::Secret { .. } => quote! { #field: #field.into(), },
         }
     });
-    let token_url_binding = token_url.as_ref().map(|_| quote! { access_token_url, });
-    let env_list = std::iter::once(format!("`{base_url_env}` (optional)"))
-        .chain(
-            token_url
-                .as_ref()
-                .map(|(_, var)| format!("`{var}` (optional)")),
-        )
-        .chain(
-            secrets
-                .iter()
-                .map(|s| format!("`{}`", connector.env_var(&s.name))),
-        )
+    let secrets_from_env = secrets.iter().map(|secret| {
+        let var = &secret.env_var;
+        quote! { rt::env::secret(#var)? }
+    });
+    let urls_from_env = settings.iter().filter_map(|setting| {
+        let SettingKind::Url { .. } = setting.kind else {
+            return None;
+        };
+        let field = ident(&setting.field);
+        let var = &setting.env_var;
+        Some(quote! {
+            if let Some(value) = rt::env::optional(#var) {
+                config.#field = value;
+            }
+        })
+    });
+    let env_list = settings
+        .iter()
+        .map(|setting| match setting.kind {
+            SettingKind::Url { .. } => format!("`{}` (optional)", setting.env_var),
+            SettingKind::Secret { .. } => format!("`{}`", setting.env_var),
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let from_env_doc = doc(&format!("Settings from the environment: {env_list}."));
@@ -101,124 +59,246 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
         "Settings of the `{}` connector: where the API is, its secrets, how to retry.",
         connector.name
     ));
+    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let fan_out_field = has_children.then(|| {
+        quote! {
+            /// How child resources are fetched for many parents: how many at once, and
+            /// whether records keep their parents' order.
+            pub fan_out: rt::FanOut,
+        }
+    });
+    let fan_out_init = has_children.then(|| quote! { fan_out: rt::FanOut::default(), });
     // `new()` without arguments wants a `Default` impl (clippy::new_without_default).
     let default_impl = secrets.is_empty().then(|| {
         quote! {
-            impl ::std::default::Default for Config {
+            impl Default for Config {
                 fn default() -> Self {
                     Self::new()
                 }
             }
         }
     });
+    let retry = retry(connector);
+    let into_client_config = into_client_config(connector, has_children);
     quote! {
         #config_doc
-        #[derive(::std::clone::Clone, ::std::fmt::Debug)]
+        #[derive(Clone, Debug)]
         pub struct Config {
-            /// The API's base URL; default [`Config::BASE_URL`].
-            pub base_url: ::std::string::String,
-            #token_url_field
-            #(#secret_fields)*
+            #(#fields)*
             /// Which failures are retried and how long to wait; default from the spec.
-            pub retry: ::connectorgen_runtime::RetryPolicy,
+            pub retry: rt::RetryPolicy,
             /// Time allowed for one request, body included.
-            pub timeout: ::std::time::Duration,
-            #fan_out_config_field
+            pub timeout: std::time::Duration,
+            #fan_out_field
         }
 
         impl Config {
-            /// The base URL written in the spec.
-            pub const BASE_URL: &'static str = #base_url;
-
-            #token_url_const
+            #(#constants)*
 
             /// Settings with the spec's defaults and the given secrets.
-            pub fn new(#(#secret_params),*) -> Self {
+            pub fn new(#(#params),*) -> Self {
                 Config {
-                    base_url: ::std::string::String::from(Self::BASE_URL),
-                    #token_url_new
-                    #(#secret_inits)*
+                    #(#inits)*
                     retry: Self::default_retry(),
-                    timeout: ::std::time::Duration::from_secs(60),
-                    #fan_out_config_init
+                    timeout: std::time::Duration::from_secs(60),
+                    #fan_out_init
                 }
             }
 
             #from_env_doc
             pub fn from_env() -> Result<Self> {
-                let mut config = Self::new(#(#secret_env),*);
-                if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(#base_url_env) {
-                    config.base_url = base_url;
-                }
-                #token_url_env
-                ::std::result::Result::Ok(config)
+                let mut config = Self::new(#(#secrets_from_env),*);
+                #(#urls_from_env)*
+                Ok(config)
             }
 
             /// The retry policy of the spec's `client.retry`.
-            pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
+            pub fn default_retry() -> rt::RetryPolicy {
                 #retry
             }
 
-            fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-                let Config { base_url, #token_url_binding #(#secret_names,)* retry, timeout, .. } = self;
-                let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-                config.auth = #client_auth;
-                config.endpoint_auth = ::std::vec![#(#endpoint_auths),*];
-                config.headers = ::std::vec![#(#headers),*];
-                config.retry = retry;
-                config.timeout = timeout;
-                config
-            }
+            #into_client_config
         }
 
         #default_impl
     }
 }
 
-/// Builds an auth from the secrets of `Config` (bound by name in `into_client_config`;
-/// cloned, since a secret may serve the client and an endpoint). The client's OAuth2
-/// token URL comes from `Config` too (`token_url_from_config`).
-fn auth(auth: &Auth, token_url_from_config: bool) -> TokenStream {
-    let secret = |name: &str| {
-        let name = ident(name);
-        quote! { #name.clone() }
+/// The field of a setting, documented with where its value comes from.
+fn field(setting: &Setting) -> TokenStream {
+    let name = ident(&setting.field);
+    match &setting.kind {
+        SettingKind::Url { constant, what, .. } => {
+            let docs = doc(&format!(
+                "{}; default [`Config::{constant}`].\n`from_env` reads it from `{}` when set.",
+                capitalized(what),
+                setting.env_var
+            ));
+            quote! { #docs pub #name: String, }
+        }
+        SettingKind::Secret { used_as } => {
+            let docs = doc(&format!(
+                "Secret `{}`: {used_as}.\n`from_env` reads it from `{}`.",
+                setting.field, setting.env_var
+            ));
+            quote! { #docs pub #name: Secret, }
+        }
+    }
+}
+
+/// The constant that holds a URL setting's default.
+fn constant(setting: &Setting) -> Option<TokenStream> {
+    let SettingKind::Url {
+        constant,
+        default,
+        what,
+    } = &setting.kind
+    else {
+        return None;
     };
+    let constant = ident(constant);
+    let docs = doc(&format!("{} written in the spec.", capitalized(what)));
+    Some(quote! {
+        #docs
+        pub const #constant: &'static str = #default;
+    })
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `Config` -> `rt::ClientConfig`, writing only what differs from `ClientConfig::new`.
+fn into_client_config(connector: &Connector, has_children: bool) -> TokenStream {
+    let bindings = connector.settings.iter().map(|s| ident(&s.field));
+    let rest = has_children.then(|| quote! { .. });
+    let endpoint_auths: Vec<_> = connector
+        .resources
+        .iter()
+        .filter_map(|r| Some((&r.name, r.auth.as_ref()?)))
+        .collect();
+    let mut uses = SecretUses::count(
+        std::iter::once(&connector.auth).chain(endpoint_auths.iter().map(|(_, auth)| *auth)),
+    );
+    let client_auth = (!matches!(connector.auth, Auth::None)).then(|| {
+        let auth = auth(&connector.auth, true, &mut uses);
+        quote! { auth: #auth, }
+    });
+    let endpoint_auth = (!endpoint_auths.is_empty()).then(|| {
+        let auths = endpoint_auths.iter().map(|(name, endpoint)| {
+            let auth = auth(endpoint, false, &mut uses);
+            quote! { (#name, #auth) }
+        });
+        quote! { endpoint_auth: Vec::from([#(#auths),*]), }
+    });
+    let headers = (!connector.headers.is_empty()).then(|| {
+        let headers = connector
+            .headers
+            .iter()
+            .map(|(name, value)| quote! { (String::from(#name), String::from(#value)) });
+        quote! { headers: Vec::from([#(#headers),*]), }
+    });
+    quote! {
+        fn into_client_config(self) -> rt::ClientConfig {
+            let Config { #(#bindings,)* retry, timeout, #rest } = self;
+            rt::ClientConfig {
+                #client_auth
+                #endpoint_auth
+                #headers
+                retry,
+                timeout,
+                ..rt::ClientConfig::new(base_url)
+            }
+        }
+    }
+}
+
+/// How many times each secret is still to be used in `into_client_config`: every use
+/// but the last clones it (a secret may serve the client and an endpoint).
+struct SecretUses(BTreeMap<String, usize>);
+
+impl SecretUses {
+    fn count<'a>(auths: impl Iterator<Item = &'a Auth>) -> Self {
+        let mut uses = BTreeMap::new();
+        for secret in auths.flat_map(Auth::secrets) {
+            *uses.entry(secret.name.clone()).or_insert(0) += 1;
+        }
+        SecretUses(uses)
+    }
+
+    /// `field: secret` in a struct literal (`field` alone when the names agree).
+    fn field(&mut self, field: &str, name: &str) -> TokenStream {
+        let value = self.take(name);
+        let field = ident(field);
+        if field == value.to_string() {
+            quote! { #field }
+        } else {
+            quote! { #field: #value }
+        }
+    }
+
+    /// The secret, moved on its last use and cloned before.
+    fn take(&mut self, name: &str) -> TokenStream {
+        let left = self.0.entry(name.to_owned()).or_insert(1);
+        *left -= 1;
+        let name = ident(name);
+        if *left == 0 {
+            quote! { #name }
+        } else {
+            quote! { #name.clone() }
+        }
+    }
+
+    /// The secret's text, borrowed (a user name is sent as text).
+    fn text(&mut self, name: &str) -> TokenStream {
+        if let Some(left) = self.0.get_mut(name) {
+            *left = left.saturating_sub(1);
+        }
+        let name = ident(name);
+        quote! { String::from(#name.expose()) }
+    }
+}
+
+/// An auth built from the bound secrets of `Config`. The client's OAuth2 token URL is
+/// a setting too (`token_url_from_config`); an endpoint's is the spec's.
+fn auth(auth: &Auth, token_url_from_config: bool, uses: &mut SecretUses) -> TokenStream {
     match auth {
-        Auth::None => quote! { ::connectorgen_runtime::Auth::None },
+        Auth::None => quote! { rt::Auth::None },
         Auth::Bearer { token } => {
-            let token = secret(&token.name);
-            quote! { ::connectorgen_runtime::Auth::Bearer { token: #token } }
+            let token = uses.field("token", &token.name);
+            quote! { rt::Auth::Bearer { #token } }
         }
         Auth::ApiKey {
             name,
             location,
             key,
         } => {
-            let key = secret(&key.name);
-            let location = match location {
-                ApiKeyLocation::Header => quote! { ::connectorgen_runtime::ApiKeyLocation::Header },
-                ApiKeyLocation::Query => quote! { ::connectorgen_runtime::ApiKeyLocation::Query },
-                ApiKeyLocation::Cookie => quote! { ::connectorgen_runtime::ApiKeyLocation::Cookie },
-            };
+            let key = uses.field("key", &key.name);
+            let location = ident(match location {
+                ApiKeyLocation::Header => "Header",
+                ApiKeyLocation::Query => "Query",
+                ApiKeyLocation::Cookie => "Cookie",
+            });
             quote! {
-                ::connectorgen_runtime::Auth::ApiKey {
-                    name: ::std::string::String::from(#name),
-                    location: #location,
-                    key: #key,
+                rt::Auth::ApiKey {
+                    name: String::from(#name),
+                    location: rt::ApiKeyLocation::#location,
+                    #key,
                 }
             }
         }
         Auth::HttpBasic { username, password } => {
-            let password = secret(&password.name);
             let username = match username {
-                Credential::Literal(user) => quote! { ::std::string::String::from(#user) },
-                Credential::Secret(user) => {
-                    let user = ident(&user.name);
-                    quote! { ::std::string::String::from(#user.expose()) }
-                }
+                Credential::Literal(user) => quote! { String::from(#user) },
+                Credential::Secret(user) => uses.text(&user.name),
             };
+            let password = uses.field("password", &password.name);
             quote! {
-                ::connectorgen_runtime::Auth::HttpBasic { username: #username, password: #password }
+                rt::Auth::HttpBasic { username: #username, #password }
             }
         }
         Auth::OAuth2 {
@@ -228,27 +308,32 @@ fn auth(auth: &Auth, token_url_from_config: bool) -> TokenStream {
             request_data,
             default_expiration,
         } => {
-            let client_id = match client_id {
-                Credential::Literal(id) => quote! { #id },
-                Credential::Secret(id) => secret(&id.name),
-            };
-            let client_secret = secret(&client_secret.name);
-            let data = request_data.iter().map(|(k, v)| {
-                quote! { (::std::string::String::from(#k), ::std::string::String::from(#v)) }
-            });
-            let expiration = Literal::u64_unsuffixed(*default_expiration);
             let access_token_url = if token_url_from_config {
                 quote! { access_token_url }
             } else {
                 quote! { #access_token_url }
             };
+            let client_id = match client_id {
+                Credential::Literal(id) => quote! { #id },
+                Credential::Secret(id) => uses.take(&id.name),
+            };
+            let client_secret = uses.take(&client_secret.name);
+            let data = if request_data.is_empty() {
+                quote! { Vec::new() }
+            } else {
+                let pairs = request_data
+                    .iter()
+                    .map(|(k, v)| quote! { (String::from(#k), String::from(#v)) });
+                quote! { Vec::from([#(#pairs),*]) }
+            };
+            let expiration = Literal::u64_unsuffixed(*default_expiration);
             quote! {
-                ::connectorgen_runtime::Auth::oauth2(
+                rt::Auth::oauth2(
                     #access_token_url,
                     #client_id,
                     #client_secret,
-                    ::std::vec![#(#data),*],
-                    ::std::time::Duration::from_secs(#expiration),
+                    #data,
+                    std::time::Duration::from_secs(#expiration),
                 )
             }
         }
@@ -260,7 +345,7 @@ fn retry(connector: &Connector) -> TokenStream {
     let mut fields = Vec::new();
     if let Some(statuses) = &retry.statuses {
         let statuses = statuses.iter().map(|s| Literal::u16_unsuffixed(*s));
-        fields.push(quote! { statuses: ::std::vec![#(#statuses),*], });
+        fields.push(quote! { statuses: vec![#(#statuses),*], });
     }
     if let Some(max_retries) = retry.max_retries {
         let max_retries = Literal::u32_unsuffixed(max_retries);
@@ -272,15 +357,15 @@ fn retry(connector: &Connector) -> TokenStream {
     }
     if let Some(max_delay) = retry.max_delay {
         let max_delay = Literal::f64_unsuffixed(max_delay);
-        fields.push(quote! { max_delay: ::std::time::Duration::from_secs_f64(#max_delay), });
+        fields.push(quote! { max_delay: std::time::Duration::from_secs_f64(#max_delay), });
     }
     if fields.is_empty() {
-        quote! { ::connectorgen_runtime::RetryPolicy::default() }
+        quote! { rt::RetryPolicy::default() }
     } else {
         quote! {
-            ::connectorgen_runtime::RetryPolicy {
+            rt::RetryPolicy {
                 #(#fields)*
-                ..::connectorgen_runtime::RetryPolicy::default()
+                ..rt::RetryPolicy::default()
             }
         }
     }

@@ -1,8 +1,9 @@
 //! Rust code of a connector, as tokens. Formatting happens afterwards, in `format`.
 //!
-//! Paths in generated code are fully qualified, so that names from a spec (`Option`,
-//! `type`, `Result`) cannot shadow anything; spec strings enter as literals built by
-//! `quote`.
+//! Generated code reaches the runtime through one alias, `rt`, and writes the
+//! prelude's names (`Option`, `String`, `Vec`) plainly: `sanitize` keeps every name
+//! from a spec off them, so nothing a spec says can shadow them. Spec strings enter as
+//! literals built by `quote`.
 
 mod client;
 mod config;
@@ -35,14 +36,23 @@ pub fn library(connector: &Connector, mode: Mode) -> TokenStream {
     let client = client::client(connector);
     quote! {
         #docs
-        pub use ::connectorgen_runtime::{Error, Page, Secret};
+        use ::connectorgen_runtime as rt;
+
+        pub use rt::{Error, Page, Pages, Records, Secret};
 
         /// The result of every fallible call of this connector.
-        pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+        pub type Result<T> = std::result::Result<T, Error>;
 
         #client
         #(#records)*
-        #(#endpoints)*
+
+        /// How each resource is fetched: the requests, paginators and selectors of the
+        /// spec, as data for the runtime.
+        pub mod endpoints {
+            use ::connectorgen_runtime as rt;
+
+            #(#endpoints)*
+        }
     }
 }
 
@@ -51,7 +61,7 @@ pub fn program(connector: &Connector) -> TokenStream {
     let krate = ident(&connector.crate_name().replace('-', "_"));
     quote! {
         #![cfg_attr(rustfmt, rustfmt_skip)]
-        fn main() -> ::std::process::ExitCode {
+        fn main() -> std::process::ExitCode {
             ::connectorgen_runtime::program::main::<#krate::Client>()
         }
     }

@@ -21,32 +21,26 @@ pub fn record(resource: &Resource) -> TokenStream {
     let endpoint = ident(&resource.static_name);
     quote! {
         #docs
-        #[derive(
-            ::std::clone::Clone,
-            ::std::fmt::Debug,
-            ::std::cmp::PartialEq,
-            ::connectorgen_runtime::serde::Deserialize,
-            ::connectorgen_runtime::serde::Serialize,
-        )]
-        #[serde(crate = "::connectorgen_runtime::serde")]
+        #[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+        #[serde(crate = "rt::serde")]
         pub struct #name {
             #(#fields)*
             /// Fields the spec does not declare, exactly as the API sent them.
             #[serde(flatten)]
-            pub extra: ::connectorgen_runtime::serde_json::Map<
-                ::std::string::String,
-                ::connectorgen_runtime::serde_json::Value,
-            >,
+            pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
         }
 
-        impl ::connectorgen_runtime::Resource for #name {
+        impl rt::Resource for #name {
             const NAME: &'static str = #resource_name;
-            const PATH: &'static str = #path;
-            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
-            const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = #write_disposition;
 
-            fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-                &#endpoint
+            const PATH: &'static str = #path;
+
+            const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+
+            const WRITE_DISPOSITION: rt::WriteDisposition = #write_disposition;
+
+            fn endpoint() -> &'static rt::Endpoint {
+                &endpoints::#endpoint
             }
         }
     }
@@ -76,7 +70,7 @@ fn field(field: &Field) -> TokenStream {
     let ty: syn::Type = syn::parse_str(field.data_type.rust_path())
         .expect("data type paths are fixed strings of this crate");
     let ty = if field.nullable {
-        quote! { ::std::option::Option<#ty> }
+        quote! { Option<#ty> }
     } else {
         quote! { #ty }
     };
@@ -110,9 +104,9 @@ pub fn table(resource: &Resource) -> TokenStream {
         });
         let nullable = field.nullable;
         quote! {
-            ::connectorgen_runtime::load::ColumnDef {
+            rt::load::ColumnDef {
                 name: #name,
-                data_type: ::connectorgen_runtime::load::DataType::#data_type,
+                data_type: rt::load::DataType::#data_type,
                 nullable: #nullable,
             }
         }
@@ -127,13 +121,13 @@ pub fn table(resource: &Resource) -> TokenStream {
     let parent = match &resource.parent {
         Some(link) => {
             let parent = &link.resource;
-            quote! { ::std::option::Option::Some(#parent) }
+            quote! { Some(#parent) }
         }
-        None => quote! { ::std::option::Option::None },
+        None => quote! { None },
     };
     let table_name = &resource.table_name;
     quote! {
-        ::connectorgen_runtime::load::TableDef {
+        rt::load::TableDef {
             resource: #resource_name,
             table: #table_name,
             columns: &[#(#columns),*],
@@ -147,12 +141,12 @@ pub fn table(resource: &Resource) -> TokenStream {
 
 fn write_disposition(disposition: WriteDisposition) -> TokenStream {
     match disposition {
-        WriteDisposition::Append => quote! { ::connectorgen_runtime::WriteDisposition::Append },
-        WriteDisposition::Replace => quote! { ::connectorgen_runtime::WriteDisposition::Replace },
-        WriteDisposition::Skip => quote! { ::connectorgen_runtime::WriteDisposition::Skip },
+        WriteDisposition::Append => quote! { rt::WriteDisposition::Append },
+        WriteDisposition::Replace => quote! { rt::WriteDisposition::Replace },
+        WriteDisposition::Skip => quote! { rt::WriteDisposition::Skip },
         WriteDisposition::Merge(strategy) => {
             let strategy = match strategy {
-                None => quote! { ::std::option::Option::None },
+                None => quote! { None },
                 Some(strategy) => {
                     let variant = ident(match strategy {
                         MergeStrategy::DeleteInsert => "DeleteInsert",
@@ -160,10 +154,10 @@ fn write_disposition(disposition: WriteDisposition) -> TokenStream {
                         MergeStrategy::Scd2 => "Scd2",
                         MergeStrategy::InsertOnly => "InsertOnly",
                     });
-                    quote! { ::std::option::Option::Some(::connectorgen_runtime::MergeStrategy::#variant) }
+                    quote! { Some(rt::MergeStrategy::#variant) }
                 }
             };
-            quote! { ::connectorgen_runtime::WriteDisposition::Merge { strategy: #strategy } }
+            quote! { rt::WriteDisposition::Merge { strategy: #strategy } }
         }
     }
 }

@@ -292,7 +292,8 @@ pub fn check_auth(
 ) -> Option<Response> {
     use crate::model::{ApiKeyLocation, Auth, Credential};
     let secret = |name: &str| {
-        std::env::var(connector.env_var(name))
+        let setting = connector.setting(name)?;
+        std::env::var(&setting.env_var)
             .ok()
             .filter(|v| !v.is_empty())
     };

@@ -25,6 +25,8 @@ pub struct Connector {
     pub auth: Auth,
     pub retry: Retry,
     pub resources: Vec<Resource>,
+    /// What `Config` holds that the environment can supply, in the order of its fields.
+    pub settings: Vec<Setting>,
 }
 
 impl Connector {
@@ -43,13 +45,9 @@ impl Connector {
         secrets
     }
 
-    /// The environment variable that holds a secret or setting: `EVENTS_API_KEY`.
-    pub fn env_var(&self, setting: &str) -> String {
-        format!(
-            "{}_{}",
-            crate::sanitize::shouty(&self.name),
-            crate::sanitize::shouty(setting)
-        )
+    /// The setting held in the `Config` field `field`.
+    pub fn setting(&self, field: &str) -> Option<&Setting> {
+        self.settings.iter().find(|setting| setting.field == field)
     }
 
     /// The name of the generated crate: `events-connector`.
@@ -64,6 +62,34 @@ impl Connector {
     pub fn program_name(&self) -> String {
         crate::sanitize::snake(&self.name).replace('_', "-")
     }
+}
+
+/// A field of the generated `Config` that the environment can supply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Setting {
+    /// The `Config` field: `base_url`, `api_key`.
+    pub field: String,
+    /// The environment variable `from_env` reads: `EVENTS_API_KEY`.
+    pub env_var: String,
+    pub kind: SettingKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingKind {
+    /// A URL written in the spec, kept in a constant of `Config` and optional in the
+    /// environment.
+    Url {
+        /// The constant: `BASE_URL`.
+        constant: String,
+        default: String,
+        /// What it is, for docs: `the API's base URL`.
+        what: &'static str,
+    },
+    /// A secret: an argument of `Config::new`, required in the environment.
+    Secret {
+        /// What it is used as, for docs: `api key sent as query parameter \`key\``.
+        used_as: String,
+    },
 }
 
 /// A value supplied at run time.
@@ -159,6 +185,8 @@ pub struct Resource {
     pub fn_name: String,
     /// The page-level fetch function: `event_data_pages`.
     pub pages_fn_name: String,
+    /// The fetch function with state, for an incremental resource: `event_data_incremental`.
+    pub incremental_fn_name: String,
     /// The endpoint static: `EVENT_DATA`.
     pub static_name: String,
     pub method: Method,

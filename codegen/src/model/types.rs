@@ -80,22 +80,22 @@ impl DataType {
         }
     }
 
-    /// The Rust type, as written in generated code (fully qualified).
+    /// The Rust type, as written in generated code: prelude names plainly (a spec
+    /// cannot shadow them, see `sanitize`), the rest through the `rt` alias of the
+    /// runtime crate.
     pub fn rust_path(self) -> &'static str {
         match self {
-            DataType::Text => "::std::string::String",
+            DataType::Text => "String",
             DataType::Bigint => "i64",
             DataType::Double => "f64",
             DataType::Bool => "bool",
-            DataType::Timestamp => {
-                "::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>"
-            }
-            DataType::Date => "::connectorgen_runtime::chrono::NaiveDate",
-            DataType::Time => "::connectorgen_runtime::chrono::NaiveTime",
-            DataType::Decimal => "::connectorgen_runtime::rust_decimal::Decimal",
-            DataType::Json => "::connectorgen_runtime::serde_json::Value",
-            DataType::Binary => "::connectorgen_runtime::types::Binary",
-            DataType::Wei => "::connectorgen_runtime::types::Wei",
+            DataType::Timestamp => "rt::chrono::DateTime<rt::chrono::Utc>",
+            DataType::Date => "rt::chrono::NaiveDate",
+            DataType::Time => "rt::chrono::NaiveTime",
+            DataType::Decimal => "rt::rust_decimal::Decimal",
+            DataType::Json => "rt::serde_json::Value",
+            DataType::Binary => "rt::types::Binary",
+            DataType::Wei => "rt::types::Wei",
         }
     }
 

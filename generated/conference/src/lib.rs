@@ -7,365 +7,308 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `conference` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
-    /// Secret `token`; `from_env` reads it from `CONFERENCE_TOKEN`.
-    pub token: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `CONFERENCE_BASE_URL` when set.
+    pub base_url: String,
+    /// Secret `token`: bearer token.
+    /// `from_env` reads it from `CONFERENCE_TOKEN`.
+    pub token: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
     /// How child resources are fetched for many parents: how many at once, and
     /// whether records keep their parents' order.
-    pub fan_out: ::connectorgen_runtime::FanOut,
+    pub fan_out: rt::FanOut,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.events.example/v1";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        token: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(token: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
+            base_url: String::from(Self::BASE_URL),
             token: token.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
-            fan_out: ::connectorgen_runtime::FanOut::default(),
+            timeout: std::time::Duration::from_secs(60),
+            fan_out: rt::FanOut::default(),
         }
     }
+
     /// Settings from the environment: `CONFERENCE_BASE_URL` (optional), `CONFERENCE_TOKEN`.
     pub fn from_env() -> Result<Self> {
-        let mut config = Self::new(
-            ::connectorgen_runtime::env::secret("CONFERENCE_TOKEN")?,
-        );
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "CONFERENCE_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        let mut config = Self::new(rt::env::secret("CONFERENCE_TOKEN")?);
+        if let Some(value) = rt::env::optional("CONFERENCE_BASE_URL") {
+            config.base_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy::default()
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy::default()
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
+
+    fn into_client_config(self) -> rt::ClientConfig {
         let Config { base_url, token, retry, timeout, .. } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::Bearer {
-            token: token.clone(),
-        };
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+        rt::ClientConfig {
+            auth: rt::Auth::Bearer { token },
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `conference` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
-    fan_out: ::connectorgen_runtime::FanOut,
+    inner: rt::Client,
+    fan_out: rt::FanOut,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
+        Ok(Client {
             fan_out: config.fan_out,
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `events`, fetched page by page as the stream is read.
-    pub fn events(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Events, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&EVENTS)
+    pub fn events(&self) -> Records<Event> {
+        self.inner.records(&endpoints::EVENTS)
     }
+
     /// Every page of `events`.
-    pub fn events_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Events>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&EVENTS)
+    pub fn events_pages(&self) -> Pages<Event> {
+        self.inner.pages(&endpoints::EVENTS)
     }
+
     /// The records of `events` from `state` on (from the spec's `initial_value` when `None`). Once the stream is read to its end without an error, its handle gives the state for the next run.
     pub fn events_incremental(
         &self,
-        state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::connectorgen_runtime::IncrementalRecords<Events> {
-        self.inner.incremental(&EVENTS, state)
+        state: Option<rt::IncrementalState>,
+    ) -> rt::IncrementalRecords<Event> {
+        self.inner.incremental(&endpoints::EVENTS, state)
     }
+
     /// Every record of `attendees`, for every record of `events` ([`Config::fan_out`] says how many parents at once).
-    pub fn attendees(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Attendees, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.fan_out(self.events(), &ATTENDEES, self.fan_out)
+    pub fn attendees(&self) -> Records<EventAttendee> {
+        self.inner.fan_out(self.events(), &endpoints::ATTENDEES, self.fan_out)
     }
+
     /// The records of `attendees` for one `events` record.
-    pub fn attendees_of(
-        &self,
-        parent: &Events,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Attendees, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.child_records(&ATTENDEES, parent)
+    pub fn attendees_of(&self, parent: &Event) -> Records<EventAttendee> {
+        self.inner.child_records(&endpoints::ATTENDEES, parent)
     }
+
     /// The pages of `attendees` for one `events` record.
-    pub fn attendees_pages_of(
-        &self,
-        parent: &Events,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Attendees>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.child_pages(&ATTENDEES, parent)
+    pub fn attendees_pages_of(&self, parent: &Event) -> Pages<EventAttendee> {
+        self.inner.child_pages(&endpoints::ATTENDEES, parent)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "conference";
+
     const RESOURCES: &'static [&'static str] = &["events", "attendees"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "events",
             table: "events",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "name",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "starts_at",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "updated_at",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: false,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
-        ::connectorgen_runtime::load::TableDef {
+        rt::load::TableDef {
             resource: "attendees",
             table: "event_attendees",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "email",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "checked_in",
-                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    data_type: rt::load::DataType::Bool,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "_events_id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::Some("events"),
+            parent: Some("events"),
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "events" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.events()),
-                )
-            }
-            "attendees" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.attendees()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "events" => Some(rt::json_lines(self.events())),
+            "attendees" => Some(rt::json_lines(self.attendees())),
+            _ => None,
         }
     }
+
     fn json_lines_with_state(
         &self,
         resource: &str,
-        state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::JsonLines,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::JsonLines, Option<rt::StateHandle>)> {
         match resource {
             "events" => {
                 let records = self.events_incremental(state);
                 let handle = records.handle();
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::json_lines(records),
-                    handle,
-                ))
+                Some((rt::json_lines(records), handle))
             }
-            _ => {
-                self.json_lines(resource)
-                    .map(|lines| (lines, ::std::option::Option::None))
-            }
+            _ => self.json_lines(resource).map(|lines| (lines, None)),
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
             "events" => {
                 let records = self.events_incremental(state);
                 let handle = records.handle();
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(records),
-                    handle,
-                ))
+                Some((rt::values(records), handle))
             }
-            "attendees" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.attendees()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "attendees" => Some((rt::values(self.attendees()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `events` (GET events).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Events {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Event {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `name`: text, nullable.
     #[serde(default)]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `starts_at`: timestamp, nullable.
     #[serde(default)]
-    pub starts_at: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub starts_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `updated_at`: timestamp, not null.
-    pub updated_at: ::connectorgen_runtime::chrono::DateTime<
-        ::connectorgen_runtime::chrono::Utc,
-    >,
+    pub updated_at: rt::chrono::DateTime<rt::chrono::Utc>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Events {
+
+impl rt::Resource for Event {
     const NAME: &'static str = "events";
+
     const PATH: &'static str = "events";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &EVENTS
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::EVENTS
     }
 }
+
 /// One record of `attendees` (GET events/{resources.events.id}/attendees).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Attendees {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct EventAttendee {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `email`: text, nullable.
     #[serde(default)]
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `checked_in`: bool, nullable.
     #[serde(default)]
-    pub checked_in: ::std::option::Option<bool>,
+    pub checked_in: Option<bool>,
     /// `_events_id`: bigint, not null.
     ///
     /// `id` of the parent `events` record.
@@ -373,82 +316,68 @@ pub struct Attendees {
     pub events_id: i64,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Attendees {
+
+impl rt::Resource for EventAttendee {
     const NAME: &'static str = "attendees";
+
     const PATH: &'static str = "events/{resources.events.id}/attendees";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &ATTENDEES
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::ATTENDEES
     }
 }
-/// How `events` is fetched.
-pub static EVENTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "events",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "events",
-    params: &[("updated_since", "{incremental.start_value}"), ("sort", "updated_at")],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("data"),
-    paginator: ::connectorgen_runtime::Paginator::Offset(::connectorgen_runtime::paginate::OffsetPaginator {
-        limit: 100,
-        offset: 0,
-        offset_target: ::connectorgen_runtime::paginate::Target::Param("offset"),
-        limit_target: ::connectorgen_runtime::paginate::Target::Param("limit"),
-        total_path: ::std::option::Option::Some("meta.total"),
-        maximum_offset: ::std::option::Option::None,
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::Some(::connectorgen_runtime::incremental::Incremental {
-        cursor_path: "updated_at",
-        cursor_type: ::connectorgen_runtime::incremental::CursorType::Timestamp,
-        initial_value: ::std::option::Option::Some("\"2024-01-01T00:00:00Z\""),
-        end_value: ::std::option::Option::None,
-        start_param: ::std::option::Option::None,
-        end_param: ::std::option::Option::None,
-        row_order: ::std::option::Option::Some(
-            ::connectorgen_runtime::incremental::RowOrder::Asc,
-        ),
-        on_cursor_value_missing: ::connectorgen_runtime::incremental::OnMissing::Raise,
-    }),
-    primary_key: &["id"],
-};
-/// How `attendees` is fetched.
-pub static ATTENDEES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "attendees",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "events/{resources.events.id}/attendees",
-    params: &[],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("data"),
-    paginator: ::connectorgen_runtime::Paginator::Offset(::connectorgen_runtime::paginate::OffsetPaginator {
-        limit: 100,
-        offset: 0,
-        offset_target: ::connectorgen_runtime::paginate::Target::Param("offset"),
-        limit_target: ::connectorgen_runtime::paginate::Target::Param("limit"),
-        total_path: ::std::option::Option::Some("meta.total"),
-        maximum_offset: ::std::option::Option::None,
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::Some("events"),
-    include_from_parent: &["id"],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `events` is fetched.
+    pub static EVENTS: rt::Endpoint = rt::Endpoint {
+        resource: "events",
+        path: "events",
+        params: &[
+            ("updated_since", "{incremental.start_value}"),
+            ("sort", "updated_at"),
+        ],
+        data_selector: Some("data"),
+        paginator: rt::Paginator::Offset(rt::paginate::OffsetPaginator {
+            limit: 100,
+            total_path: Some("meta.total"),
+            ..rt::paginate::OffsetPaginator::DEFAULT
+        }),
+        incremental: Some(rt::incremental::Incremental {
+            cursor_path: "updated_at",
+            cursor_type: rt::incremental::CursorType::Timestamp,
+            initial_value: Some("\"2024-01-01T00:00:00Z\""),
+            row_order: Some(rt::incremental::RowOrder::Asc),
+            ..rt::incremental::Incremental::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+
+    /// How `attendees` is fetched.
+    pub static ATTENDEES: rt::Endpoint = rt::Endpoint {
+        resource: "attendees",
+        path: "events/{resources.events.id}/attendees",
+        data_selector: Some("data"),
+        paginator: rt::Paginator::Offset(rt::paginate::OffsetPaginator {
+            limit: 100,
+            total_path: Some("meta.total"),
+            ..rt::paginate::OffsetPaginator::DEFAULT
+        }),
+        parent: Some("events"),
+        include_from_parent: &["id"],
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

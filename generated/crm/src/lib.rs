@@ -7,67 +7,74 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `crm` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
+    /// `from_env` reads it from `CRM_BASE_URL` when set.
+    pub base_url: String,
     /// The OAuth2 token endpoint; default [`Config::ACCESS_TOKEN_URL`].
-    pub access_token_url: ::std::string::String,
-    /// Secret `client_id`; `from_env` reads it from `CRM_CLIENT_ID`.
-    pub client_id: ::connectorgen_runtime::Secret,
-    /// Secret `client_secret`; `from_env` reads it from `CRM_CLIENT_SECRET`.
-    pub client_secret: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `CRM_ACCESS_TOKEN_URL` when set.
+    pub access_token_url: String,
+    /// Secret `client_id`: OAuth2 client id.
+    /// `from_env` reads it from `CRM_CLIENT_ID`.
+    pub client_id: Secret,
+    /// Secret `client_secret`: OAuth2 client secret.
+    /// `from_env` reads it from `CRM_CLIENT_SECRET`.
+    pub client_secret: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.crm.example/v2";
+
     /// The OAuth2 token endpoint written in the spec.
     pub const ACCESS_TOKEN_URL: &'static str = "https://auth.crm.example/oauth/token";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        client_id: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-        client_secret: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(client_id: impl Into<Secret>, client_secret: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
-            access_token_url: ::std::string::String::from(Self::ACCESS_TOKEN_URL),
+            base_url: String::from(Self::BASE_URL),
+            access_token_url: String::from(Self::ACCESS_TOKEN_URL),
             client_id: client_id.into(),
             client_secret: client_secret.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
         }
     }
+
     /// Settings from the environment: `CRM_BASE_URL` (optional), `CRM_ACCESS_TOKEN_URL` (optional), `CRM_CLIENT_ID`, `CRM_CLIENT_SECRET`.
     pub fn from_env() -> Result<Self> {
         let mut config = Self::new(
-            ::connectorgen_runtime::env::secret("CRM_CLIENT_ID")?,
-            ::connectorgen_runtime::env::secret("CRM_CLIENT_SECRET")?,
+            rt::env::secret("CRM_CLIENT_ID")?,
+            rt::env::secret("CRM_CLIENT_SECRET")?,
         );
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "CRM_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        if let Some(value) = rt::env::optional("CRM_BASE_URL") {
+            config.base_url = value;
         }
-        if let ::std::option::Option::Some(url) = ::connectorgen_runtime::env::optional(
-            "CRM_ACCESS_TOKEN_URL",
-        ) {
-            config.access_token_url = url;
+        if let Some(value) = rt::env::optional("CRM_ACCESS_TOKEN_URL") {
+            config.access_token_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy::default()
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy::default()
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
+
+    fn into_client_config(self) -> rt::ClientConfig {
         let Config {
             base_url,
             access_token_url,
@@ -75,330 +82,266 @@ impl Config {
             client_secret,
             retry,
             timeout,
-            ..
         } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::oauth2(
-            access_token_url,
-            client_id.clone(),
-            client_secret.clone(),
-            ::std::vec![
-                (::std::string::String::from("scope"),
-                ::std::string::String::from("contacts.read companies.read"))
-            ],
-            ::std::time::Duration::from_secs(1800),
-        );
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+        rt::ClientConfig {
+            auth: rt::Auth::oauth2(
+                access_token_url,
+                client_id,
+                client_secret,
+                Vec::from([
+                    (String::from("scope"), String::from("contacts.read companies.read")),
+                ]),
+                std::time::Duration::from_secs(1800),
+            ),
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `crm` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
+    inner: rt::Client,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+        Ok(Client {
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `contacts`, fetched page by page as the stream is read.
-    pub fn contacts(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Contacts, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&CONTACTS)
+    pub fn contacts(&self) -> Records<Contact> {
+        self.inner.records(&endpoints::CONTACTS)
     }
+
     /// Every page of `contacts`.
-    pub fn contacts_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Contacts>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&CONTACTS)
+    pub fn contacts_pages(&self) -> Pages<Contact> {
+        self.inner.pages(&endpoints::CONTACTS)
     }
+
     /// Every record of `companies`, fetched page by page as the stream is read.
-    pub fn companies(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Companies, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&COMPANIES)
+    pub fn companies(&self) -> Records<Company> {
+        self.inner.records(&endpoints::COMPANIES)
     }
+
     /// Every page of `companies`.
-    pub fn companies_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Companies>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&COMPANIES)
+    pub fn companies_pages(&self) -> Pages<Company> {
+        self.inner.pages(&endpoints::COMPANIES)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "crm";
+
     const RESOURCES: &'static [&'static str] = &["contacts", "companies"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "contacts",
             table: "contacts",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "email",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "updated_at",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
-        ::connectorgen_runtime::load::TableDef {
+        rt::load::TableDef {
             resource: "companies",
             table: "companies",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "name",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "employees",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "contacts" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.contacts()),
-                )
-            }
-            "companies" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.companies()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "contacts" => Some(rt::json_lines(self.contacts())),
+            "companies" => Some(rt::json_lines(self.companies())),
+            _ => None,
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        _state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
-            "contacts" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.contacts()),
-                    ::std::option::Option::None,
-                ))
-            }
-            "companies" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.companies()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "contacts" => Some((rt::values(self.contacts()), None)),
+            "companies" => Some((rt::values(self.companies()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `contacts` (GET contacts).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Contacts {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Contact {
     /// `id`: text, primary key, not null.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `email`: text, nullable.
     #[serde(default)]
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `updated_at`: timestamp, nullable.
     #[serde(default)]
-    pub updated_at: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub updated_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Contacts {
+
+impl rt::Resource for Contact {
     const NAME: &'static str = "contacts";
+
     const PATH: &'static str = "contacts";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &CONTACTS
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::CONTACTS
     }
 }
+
 /// One record of `companies` (GET companies).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Companies {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Company {
     /// `id`: text, primary key, not null.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `name`: text, nullable.
     #[serde(default)]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `employees`: bigint, nullable.
     #[serde(default)]
-    pub employees: ::std::option::Option<i64>,
+    pub employees: Option<i64>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Companies {
+
+impl rt::Resource for Company {
     const NAME: &'static str = "companies";
+
     const PATH: &'static str = "companies";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &COMPANIES
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::COMPANIES
     }
 }
-/// How `contacts` is fetched.
-pub static CONTACTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "contacts",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "contacts",
-    params: &[],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("items"),
-    paginator: ::connectorgen_runtime::Paginator::Offset(::connectorgen_runtime::paginate::OffsetPaginator {
-        limit: 50,
-        offset: 0,
-        offset_target: ::connectorgen_runtime::paginate::Target::Param("offset"),
-        limit_target: ::connectorgen_runtime::paginate::Target::Param("limit"),
-        total_path: ::std::option::Option::Some("meta.total"),
-        maximum_offset: ::std::option::Option::None,
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
-/// How `companies` is fetched.
-pub static COMPANIES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "companies",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "companies",
-    params: &[],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("items"),
-    paginator: ::connectorgen_runtime::Paginator::Offset(::connectorgen_runtime::paginate::OffsetPaginator {
-        limit: 50,
-        offset: 0,
-        offset_target: ::connectorgen_runtime::paginate::Target::Param("offset"),
-        limit_target: ::connectorgen_runtime::paginate::Target::Param("limit"),
-        total_path: ::std::option::Option::Some("meta.total"),
-        maximum_offset: ::std::option::Option::None,
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `contacts` is fetched.
+    pub static CONTACTS: rt::Endpoint = rt::Endpoint {
+        resource: "contacts",
+        path: "contacts",
+        data_selector: Some("items"),
+        paginator: rt::Paginator::Offset(rt::paginate::OffsetPaginator {
+            limit: 50,
+            total_path: Some("meta.total"),
+            ..rt::paginate::OffsetPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+
+    /// How `companies` is fetched.
+    pub static COMPANIES: rt::Endpoint = rt::Endpoint {
+        resource: "companies",
+        path: "companies",
+        data_selector: Some("items"),
+        paginator: rt::Paginator::Offset(rt::paginate::OffsetPaginator {
+            limit: 50,
+            total_path: Some("meta.total"),
+            ..rt::paginate::OffsetPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

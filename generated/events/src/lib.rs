@@ -7,266 +7,239 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `events` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
-    /// Secret `api_key`; `from_env` reads it from `EVENTS_API_KEY`.
-    pub api_key: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `EVENTS_BASE_URL` when set.
+    pub base_url: String,
+    /// Secret `api_key`: api key sent as query parameter `api_key`.
+    /// `from_env` reads it from `EVENTS_API_KEY`.
+    pub api_key: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.example.com";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        api_key: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(api_key: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
+            base_url: String::from(Self::BASE_URL),
             api_key: api_key.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
         }
     }
+
     /// Settings from the environment: `EVENTS_BASE_URL` (optional), `EVENTS_API_KEY`.
     pub fn from_env() -> Result<Self> {
-        let mut config = Self::new(
-            ::connectorgen_runtime::env::secret("EVENTS_API_KEY")?,
-        );
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "EVENTS_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        let mut config = Self::new(rt::env::secret("EVENTS_API_KEY")?);
+        if let Some(value) = rt::env::optional("EVENTS_BASE_URL") {
+            config.base_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy {
-            statuses: ::std::vec![429, 500, 502, 503, 504],
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy {
+            statuses: vec![429, 500, 502, 503, 504],
             max_retries: 3,
             backoff_factor: 2.0,
-            ..::connectorgen_runtime::RetryPolicy::default()
+            ..rt::RetryPolicy::default()
         }
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, api_key, retry, timeout, .. } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::ApiKey {
-            name: ::std::string::String::from("api_key"),
-            location: ::connectorgen_runtime::ApiKeyLocation::Query,
-            key: api_key.clone(),
-        };
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+
+    fn into_client_config(self) -> rt::ClientConfig {
+        let Config { base_url, api_key, retry, timeout } = self;
+        rt::ClientConfig {
+            auth: rt::Auth::ApiKey {
+                name: String::from("api_key"),
+                location: rt::ApiKeyLocation::Query,
+                key: api_key,
+            },
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `events` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
+    inner: rt::Client,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+        Ok(Client {
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `event_data`, fetched page by page as the stream is read.
-    pub fn event_data(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<EventData, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&EVENT_DATA)
+    pub fn event_data(&self) -> Records<EventData> {
+        self.inner.records(&endpoints::EVENT_DATA)
     }
+
     /// Every page of `event_data`.
-    pub fn event_data_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<EventData>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&EVENT_DATA)
+    pub fn event_data_pages(&self) -> Pages<EventData> {
+        self.inner.pages(&endpoints::EVENT_DATA)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "events";
+
     const RESOURCES: &'static [&'static str] = &["event_data"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "event_data",
             table: "event_data",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "name",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "start_time",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "end_time",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "event_data" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.event_data()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "event_data" => Some(rt::json_lines(self.event_data())),
+            _ => None,
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        _state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
-            "event_data" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.event_data()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "event_data" => Some((rt::values(self.event_data()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `event_data` (GET /v1/events).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
 pub struct EventData {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `name`: text, nullable.
     #[serde(default)]
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// `start_time`: timestamp, nullable.
     #[serde(default)]
-    pub start_time: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub start_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `end_time`: timestamp, nullable.
     #[serde(default)]
-    pub end_time: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub end_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for EventData {
+
+impl rt::Resource for EventData {
     const NAME: &'static str = "event_data";
+
     const PATH: &'static str = "/v1/events";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &EVENT_DATA
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::EVENT_DATA
     }
 }
-/// How `event_data` is fetched.
-pub static EVENT_DATA: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "event_data",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "/v1/events",
-    params: &[],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("data"),
-    paginator: ::connectorgen_runtime::Paginator::Offset(::connectorgen_runtime::paginate::OffsetPaginator {
-        limit: 100,
-        offset: 0,
-        offset_target: ::connectorgen_runtime::paginate::Target::Param("offset"),
-        limit_target: ::connectorgen_runtime::paginate::Target::Param("limit"),
-        total_path: ::std::option::Option::Some("total"),
-        maximum_offset: ::std::option::Option::None,
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `event_data` is fetched.
+    pub static EVENT_DATA: rt::Endpoint = rt::Endpoint {
+        resource: "event_data",
+        path: "/v1/events",
+        data_selector: Some("data"),
+        paginator: rt::Paginator::Offset(rt::paginate::OffsetPaginator {
+            limit: 100,
+            ..rt::paginate::OffsetPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

@@ -7,383 +7,333 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `github` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
-    /// Secret `token`; `from_env` reads it from `GITHUB_TOKEN`.
-    pub token: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `GITHUB_BASE_URL` when set.
+    pub base_url: String,
+    /// Secret `token`: bearer token.
+    /// `from_env` reads it from `GITHUB_TOKEN`.
+    pub token: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.github.com";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        token: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(token: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
+            base_url: String::from(Self::BASE_URL),
             token: token.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
         }
     }
+
     /// Settings from the environment: `GITHUB_BASE_URL` (optional), `GITHUB_TOKEN`.
     pub fn from_env() -> Result<Self> {
-        let mut config = Self::new(::connectorgen_runtime::env::secret("GITHUB_TOKEN")?);
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "GITHUB_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        let mut config = Self::new(rt::env::secret("GITHUB_TOKEN")?);
+        if let Some(value) = rt::env::optional("GITHUB_BASE_URL") {
+            config.base_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy::default()
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy::default()
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, token, retry, timeout, .. } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::Bearer {
-            token: token.clone(),
-        };
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![
-            (::std::string::String::from("Accept"),
-            ::std::string::String::from("application/vnd.github+json")),
-            (::std::string::String::from("X-GitHub-Api-Version"),
-            ::std::string::String::from("2022-11-28"))
-        ];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+
+    fn into_client_config(self) -> rt::ClientConfig {
+        let Config { base_url, token, retry, timeout } = self;
+        rt::ClientConfig {
+            auth: rt::Auth::Bearer { token },
+            headers: Vec::from([
+                (String::from("Accept"), String::from("application/vnd.github+json")),
+                (String::from("X-GitHub-Api-Version"), String::from("2022-11-28")),
+            ]),
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `github` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
+    inner: rt::Client,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+        Ok(Client {
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `issues`, fetched page by page as the stream is read.
-    pub fn issues(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Issues, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&ISSUES)
+    pub fn issues(&self) -> Records<Issue> {
+        self.inner.records(&endpoints::ISSUES)
     }
+
     /// Every page of `issues`.
-    pub fn issues_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Issues>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&ISSUES)
+    pub fn issues_pages(&self) -> Pages<Issue> {
+        self.inner.pages(&endpoints::ISSUES)
     }
+
     /// Every record of `repository`, fetched page by page as the stream is read.
-    pub fn repository(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Repository, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&REPOSITORY)
+    pub fn repository(&self) -> Records<Repository> {
+        self.inner.records(&endpoints::REPOSITORY)
     }
+
     /// Every page of `repository`.
-    pub fn repository_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Repository>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&REPOSITORY)
+    pub fn repository_pages(&self) -> Pages<Repository> {
+        self.inner.pages(&endpoints::REPOSITORY)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "github";
+
     const RESOURCES: &'static [&'static str] = &["issues", "repository"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "issues",
             table: "issues",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "number",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "title",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "state",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "created_at",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "closed_at",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "labels",
-                    data_type: ::connectorgen_runtime::load::DataType::Json,
+                    data_type: rt::load::DataType::Json,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
-        ::connectorgen_runtime::load::TableDef {
+        rt::load::TableDef {
             resource: "repository",
             table: "repository",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "full_name",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "stargazers_count",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Replace,
-            parent: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Replace,
+            parent: None,
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "issues" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.issues()),
-                )
-            }
-            "repository" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.repository()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "issues" => Some(rt::json_lines(self.issues())),
+            "repository" => Some(rt::json_lines(self.repository())),
+            _ => None,
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        _state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
-            "issues" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.issues()),
-                    ::std::option::Option::None,
-                ))
-            }
-            "repository" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.repository()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "issues" => Some((rt::values(self.issues()), None)),
+            "repository" => Some((rt::values(self.repository()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `issues` (GET repos/acme/widgets/issues).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Issues {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Issue {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `number`: bigint, not null.
     pub number: i64,
     /// `title`: text, not null.
-    pub title: ::std::string::String,
+    pub title: String,
     /// `state`: text, nullable.
     #[serde(default)]
-    pub state: ::std::option::Option<::std::string::String>,
+    pub state: Option<String>,
     /// `created_at`: timestamp, nullable.
     #[serde(default)]
-    pub created_at: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub created_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `closed_at`: timestamp, nullable.
     #[serde(default)]
-    pub closed_at: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub closed_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `labels`: json, nullable.
     #[serde(default)]
-    pub labels: ::std::option::Option<::connectorgen_runtime::serde_json::Value>,
+    pub labels: Option<rt::serde_json::Value>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Issues {
+
+impl rt::Resource for Issue {
     const NAME: &'static str = "issues";
+
     const PATH: &'static str = "repos/acme/widgets/issues";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &ISSUES
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::ISSUES
     }
 }
+
 /// One record of `repository` (GET repos/acme/widgets).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
 pub struct Repository {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `full_name`: text, nullable.
     #[serde(default)]
-    pub full_name: ::std::option::Option<::std::string::String>,
+    pub full_name: Option<String>,
     /// `stargazers_count`: bigint, nullable.
     #[serde(default)]
-    pub stargazers_count: ::std::option::Option<i64>,
+    pub stargazers_count: Option<i64>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Repository {
+
+impl rt::Resource for Repository {
     const NAME: &'static str = "repository";
+
     const PATH: &'static str = "repos/acme/widgets";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Replace;
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &REPOSITORY
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Replace;
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::REPOSITORY
     }
 }
-/// How `issues` is fetched.
-pub static ISSUES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "issues",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "repos/acme/widgets/issues",
-    params: &[("state", "all"), ("per_page", "100")],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::None,
-    paginator: ::connectorgen_runtime::Paginator::HeaderLink(::connectorgen_runtime::paginate::HeaderLinkPaginator {
-        links_next_key: "next",
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
-/// How `repository` is fetched.
-pub static REPOSITORY: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "repository",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "repos/acme/widgets",
-    params: &[],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("$"),
-    paginator: ::connectorgen_runtime::Paginator::SinglePage,
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `issues` is fetched.
+    pub static ISSUES: rt::Endpoint = rt::Endpoint {
+        resource: "issues",
+        path: "repos/acme/widgets/issues",
+        params: &[("state", "all"), ("per_page", "100")],
+        paginator: rt::Paginator::HeaderLink(rt::paginate::HeaderLinkPaginator {
+            ..rt::paginate::HeaderLinkPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+
+    /// How `repository` is fetched.
+    pub static REPOSITORY: rt::Endpoint = rt::Endpoint {
+        resource: "repository",
+        path: "repos/acme/widgets",
+        data_selector: Some("$"),
+        paginator: rt::Paginator::SinglePage,
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

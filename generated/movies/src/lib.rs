@@ -7,390 +7,341 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `movies` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
-    /// Secret `api_key`; `from_env` reads it from `MOVIES_API_KEY`.
-    pub api_key: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `MOVIES_BASE_URL` when set.
+    pub base_url: String,
+    /// Secret `api_key`: api key sent as query parameter `api_key`.
+    /// `from_env` reads it from `MOVIES_API_KEY`.
+    pub api_key: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.themoviedb.example/3";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        api_key: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(api_key: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
+            base_url: String::from(Self::BASE_URL),
             api_key: api_key.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
         }
     }
+
     /// Settings from the environment: `MOVIES_BASE_URL` (optional), `MOVIES_API_KEY`.
     pub fn from_env() -> Result<Self> {
-        let mut config = Self::new(
-            ::connectorgen_runtime::env::secret("MOVIES_API_KEY")?,
-        );
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "MOVIES_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        let mut config = Self::new(rt::env::secret("MOVIES_API_KEY")?);
+        if let Some(value) = rt::env::optional("MOVIES_BASE_URL") {
+            config.base_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy::default()
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy::default()
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, api_key, retry, timeout, .. } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::ApiKey {
-            name: ::std::string::String::from("api_key"),
-            location: ::connectorgen_runtime::ApiKeyLocation::Query,
-            key: api_key.clone(),
-        };
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+
+    fn into_client_config(self) -> rt::ClientConfig {
+        let Config { base_url, api_key, retry, timeout } = self;
+        rt::ClientConfig {
+            auth: rt::Auth::ApiKey {
+                name: String::from("api_key"),
+                location: rt::ApiKeyLocation::Query,
+                key: api_key,
+            },
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `movies` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
+    inner: rt::Client,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+        Ok(Client {
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `popular`, fetched page by page as the stream is read.
-    pub fn popular(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Popular, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&POPULAR)
+    pub fn popular(&self) -> Records<Popular> {
+        self.inner.records(&endpoints::POPULAR)
     }
+
     /// Every page of `popular`.
-    pub fn popular_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Popular>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&POPULAR)
+    pub fn popular_pages(&self) -> Pages<Popular> {
+        self.inner.pages(&endpoints::POPULAR)
     }
+
     /// Every record of `top_rated`, fetched page by page as the stream is read.
-    pub fn top_rated(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<TopRated, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&TOP_RATED)
+    pub fn top_rated(&self) -> Records<TopRated> {
+        self.inner.records(&endpoints::TOP_RATED)
     }
+
     /// Every page of `top_rated`.
-    pub fn top_rated_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<TopRated>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&TOP_RATED)
+    pub fn top_rated_pages(&self) -> Pages<TopRated> {
+        self.inner.pages(&endpoints::TOP_RATED)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "movies";
+
     const RESOURCES: &'static [&'static str] = &["popular", "top_rated"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "popular",
             table: "popular",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "title",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "release_date",
-                    data_type: ::connectorgen_runtime::load::DataType::Date,
+                    data_type: rt::load::DataType::Date,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "vote_average",
-                    data_type: ::connectorgen_runtime::load::DataType::Double,
+                    data_type: rt::load::DataType::Double,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "adult",
-                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    data_type: rt::load::DataType::Bool,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Append,
-            parent: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Append,
+            parent: None,
         },
-        ::connectorgen_runtime::load::TableDef {
+        rt::load::TableDef {
             resource: "top_rated",
             table: "top_rated",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "title",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "release_date",
-                    data_type: ::connectorgen_runtime::load::DataType::Date,
+                    data_type: rt::load::DataType::Date,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "vote_average",
-                    data_type: ::connectorgen_runtime::load::DataType::Double,
+                    data_type: rt::load::DataType::Double,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "adult",
-                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    data_type: rt::load::DataType::Bool,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Append,
-            parent: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Append,
+            parent: None,
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "popular" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.popular()),
-                )
-            }
-            "top_rated" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.top_rated()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "popular" => Some(rt::json_lines(self.popular())),
+            "top_rated" => Some(rt::json_lines(self.top_rated())),
+            _ => None,
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        _state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
-            "popular" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.popular()),
-                    ::std::option::Option::None,
-                ))
-            }
-            "top_rated" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.top_rated()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "popular" => Some((rt::values(self.popular()), None)),
+            "top_rated" => Some((rt::values(self.top_rated()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `popular` (GET movie/popular).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
 pub struct Popular {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `title`: text, nullable.
     #[serde(default)]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `release_date`: date, nullable.
     #[serde(default)]
-    pub release_date: ::std::option::Option<::connectorgen_runtime::chrono::NaiveDate>,
+    pub release_date: Option<rt::chrono::NaiveDate>,
     /// `vote_average`: double, nullable.
     #[serde(default)]
-    pub vote_average: ::std::option::Option<f64>,
+    pub vote_average: Option<f64>,
     /// `adult`: bool, nullable.
     #[serde(default)]
-    pub adult: ::std::option::Option<bool>,
+    pub adult: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Popular {
+
+impl rt::Resource for Popular {
     const NAME: &'static str = "popular";
+
     const PATH: &'static str = "movie/popular";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Append;
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &POPULAR
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Append;
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::POPULAR
     }
 }
+
 /// One record of `top_rated` (GET movie/top_rated).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
 pub struct TopRated {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `title`: text, nullable.
     #[serde(default)]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `release_date`: date, nullable.
     #[serde(default)]
-    pub release_date: ::std::option::Option<::connectorgen_runtime::chrono::NaiveDate>,
+    pub release_date: Option<rt::chrono::NaiveDate>,
     /// `vote_average`: double, nullable.
     #[serde(default)]
-    pub vote_average: ::std::option::Option<f64>,
+    pub vote_average: Option<f64>,
     /// `adult`: bool, nullable.
     #[serde(default)]
-    pub adult: ::std::option::Option<bool>,
+    pub adult: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for TopRated {
+
+impl rt::Resource for TopRated {
     const NAME: &'static str = "top_rated";
+
     const PATH: &'static str = "movie/top_rated";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Append;
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &TOP_RATED
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Append;
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::TOP_RATED
     }
 }
-/// How `popular` is fetched.
-pub static POPULAR: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "popular",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "movie/popular",
-    params: &[("language", "en-US")],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("results"),
-    paginator: ::connectorgen_runtime::Paginator::PageNumber(::connectorgen_runtime::paginate::PageNumberPaginator {
-        base_page: 1,
-        page: ::std::option::Option::None,
-        page_target: ::connectorgen_runtime::paginate::Target::Param("page"),
-        total_path: ::std::option::Option::Some("total_pages"),
-        maximum_page: ::std::option::Option::Some(500),
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
-/// How `top_rated` is fetched.
-pub static TOP_RATED: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "top_rated",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "movie/top_rated",
-    params: &[("language", "en-US")],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("results"),
-    paginator: ::connectorgen_runtime::Paginator::PageNumber(::connectorgen_runtime::paginate::PageNumberPaginator {
-        base_page: 1,
-        page: ::std::option::Option::None,
-        page_target: ::connectorgen_runtime::paginate::Target::Param("page"),
-        total_path: ::std::option::Option::Some("total_pages"),
-        maximum_page: ::std::option::Option::Some(500),
-        stop_after_empty_page: true,
-        has_more_path: ::std::option::Option::None,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `popular` is fetched.
+    pub static POPULAR: rt::Endpoint = rt::Endpoint {
+        resource: "popular",
+        path: "movie/popular",
+        params: &[("language", "en-US")],
+        data_selector: Some("results"),
+        paginator: rt::Paginator::PageNumber(rt::paginate::PageNumberPaginator {
+            base_page: 1,
+            total_path: Some("total_pages"),
+            maximum_page: Some(500),
+            ..rt::paginate::PageNumberPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+
+    /// How `top_rated` is fetched.
+    pub static TOP_RATED: rt::Endpoint = rt::Endpoint {
+        resource: "top_rated",
+        path: "movie/top_rated",
+        params: &[("language", "en-US")],
+        data_selector: Some("results"),
+        paginator: rt::Paginator::PageNumber(rt::paginate::PageNumberPaginator {
+            base_page: 1,
+            total_path: Some("total_pages"),
+            maximum_page: Some(500),
+            ..rt::paginate::PageNumberPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

@@ -7,253 +7,233 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `search` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
-    /// Secret `api_key`; `from_env` reads it from `SEARCH_API_KEY`.
-    pub api_key: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `SEARCH_BASE_URL` when set.
+    pub base_url: String,
+    /// Secret `api_key`: api key sent as header `X-API-Key`.
+    /// `from_env` reads it from `SEARCH_API_KEY`.
+    pub api_key: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://search.example.com/api";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        api_key: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(api_key: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
+            base_url: String::from(Self::BASE_URL),
             api_key: api_key.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
         }
     }
+
     /// Settings from the environment: `SEARCH_BASE_URL` (optional), `SEARCH_API_KEY`.
     pub fn from_env() -> Result<Self> {
-        let mut config = Self::new(
-            ::connectorgen_runtime::env::secret("SEARCH_API_KEY")?,
-        );
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "SEARCH_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        let mut config = Self::new(rt::env::secret("SEARCH_API_KEY")?);
+        if let Some(value) = rt::env::optional("SEARCH_BASE_URL") {
+            config.base_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy::default()
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy::default()
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, api_key, retry, timeout, .. } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::ApiKey {
-            name: ::std::string::String::from("X-API-Key"),
-            location: ::connectorgen_runtime::ApiKeyLocation::Header,
-            key: api_key.clone(),
-        };
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+
+    fn into_client_config(self) -> rt::ClientConfig {
+        let Config { base_url, api_key, retry, timeout } = self;
+        rt::ClientConfig {
+            auth: rt::Auth::ApiKey {
+                name: String::from("X-API-Key"),
+                location: rt::ApiKeyLocation::Header,
+                key: api_key,
+            },
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `search` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
+    inner: rt::Client,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+        Ok(Client {
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `documents`, fetched page by page as the stream is read.
-    pub fn documents(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Documents, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&DOCUMENTS)
+    pub fn documents(&self) -> Records<Document> {
+        self.inner.records(&endpoints::DOCUMENTS)
     }
+
     /// Every page of `documents`.
-    pub fn documents_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Documents>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&DOCUMENTS)
+    pub fn documents_pages(&self) -> Pages<Document> {
+        self.inner.pages(&endpoints::DOCUMENTS)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "search";
+
     const RESOURCES: &'static [&'static str] = &["documents"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "documents",
             table: "documents",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "title",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "score",
-                    data_type: ::connectorgen_runtime::load::DataType::Double,
+                    data_type: rt::load::DataType::Double,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "published_at",
-                    data_type: ::connectorgen_runtime::load::DataType::Timestamp,
+                    data_type: rt::load::DataType::Timestamp,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Append,
-            parent: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Append,
+            parent: None,
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "documents" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.documents()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "documents" => Some(rt::json_lines(self.documents())),
+            _ => None,
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        _state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
-            "documents" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.documents()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "documents" => Some((rt::values(self.documents()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `documents` (POST search).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Documents {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Document {
     /// `id`: text, primary key, not null.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `title`: text, nullable.
     #[serde(default)]
-    pub title: ::std::option::Option<::std::string::String>,
+    pub title: Option<String>,
     /// `score`: double, nullable.
     #[serde(default)]
-    pub score: ::std::option::Option<f64>,
+    pub score: Option<f64>,
     /// `published_at`: timestamp, nullable.
     #[serde(default)]
-    pub published_at: ::std::option::Option<
-        ::connectorgen_runtime::chrono::DateTime<::connectorgen_runtime::chrono::Utc>,
-    >,
+    pub published_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Documents {
+
+impl rt::Resource for Document {
     const NAME: &'static str = "documents";
+
     const PATH: &'static str = "search";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Append;
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &DOCUMENTS
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Append;
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::DOCUMENTS
     }
 }
-/// How `documents` is fetched.
-pub static DOCUMENTS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "documents",
-    method: ::connectorgen_runtime::Method::Post,
-    path: "search",
-    params: &[],
-    headers: &[],
-    json: ::std::option::Option::Some(
-        "{\"query\":\"status:published\",\"page\":{\"size\":100}}",
-    ),
-    data: &[],
-    data_selector: ::std::option::Option::Some("results"),
-    paginator: ::connectorgen_runtime::Paginator::Cursor(::connectorgen_runtime::paginate::CursorPaginator {
-        cursor_path: "next_cursor",
-        cursor_target: ::connectorgen_runtime::paginate::Target::Body("page.cursor"),
-        has_more_path: ::std::option::Option::None,
-        stop_after_empty_page: false,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `documents` is fetched.
+    pub static DOCUMENTS: rt::Endpoint = rt::Endpoint {
+        resource: "documents",
+        method: rt::Method::Post,
+        path: "search",
+        json: Some("{\"query\":\"status:published\",\"page\":{\"size\":100}}"),
+        data_selector: Some("results"),
+        paginator: rt::Paginator::Cursor(rt::paginate::CursorPaginator {
+            cursor_path: "next_cursor",
+            cursor_target: rt::paginate::Target::Body("page.cursor"),
+            ..rt::paginate::CursorPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

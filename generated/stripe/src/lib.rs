@@ -7,393 +7,350 @@
 //!
 //! See the crate's README for its resources, fields and settings.
 #![cfg_attr(rustfmt, rustfmt_skip)]
-pub use ::connectorgen_runtime::{Error, Page, Secret};
+
+use ::connectorgen_runtime as rt;
+pub use rt::{Error, Page, Pages, Records, Secret};
+
 /// The result of every fallible call of this connector.
-pub type Result<T> = ::std::result::Result<T, ::connectorgen_runtime::Error>;
+pub type Result<T> = std::result::Result<T, Error>;
+
 /// Settings of the `stripe` connector: where the API is, its secrets, how to retry.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Config {
     /// The API's base URL; default [`Config::BASE_URL`].
-    pub base_url: ::std::string::String,
-    /// Secret `secret_key`; `from_env` reads it from `STRIPE_SECRET_KEY`.
-    pub secret_key: ::connectorgen_runtime::Secret,
+    /// `from_env` reads it from `STRIPE_BASE_URL` when set.
+    pub base_url: String,
+    /// Secret `secret_key`: bearer token.
+    /// `from_env` reads it from `STRIPE_SECRET_KEY`.
+    pub secret_key: Secret,
     /// Which failures are retried and how long to wait; default from the spec.
-    pub retry: ::connectorgen_runtime::RetryPolicy,
+    pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
-    pub timeout: ::std::time::Duration,
+    pub timeout: std::time::Duration,
 }
+
 impl Config {
-    /// The base URL written in the spec.
+    /// The API's base URL written in the spec.
     pub const BASE_URL: &'static str = "https://api.stripe.com/v1";
+
     /// Settings with the spec's defaults and the given secrets.
-    pub fn new(
-        secret_key: impl ::std::convert::Into<::connectorgen_runtime::Secret>,
-    ) -> Self {
+    pub fn new(secret_key: impl Into<Secret>) -> Self {
         Config {
-            base_url: ::std::string::String::from(Self::BASE_URL),
+            base_url: String::from(Self::BASE_URL),
             secret_key: secret_key.into(),
             retry: Self::default_retry(),
-            timeout: ::std::time::Duration::from_secs(60),
+            timeout: std::time::Duration::from_secs(60),
         }
     }
+
     /// Settings from the environment: `STRIPE_BASE_URL` (optional), `STRIPE_SECRET_KEY`.
     pub fn from_env() -> Result<Self> {
-        let mut config = Self::new(
-            ::connectorgen_runtime::env::secret("STRIPE_SECRET_KEY")?,
-        );
-        if let ::std::option::Option::Some(base_url) = ::connectorgen_runtime::env::optional(
-            "STRIPE_BASE_URL",
-        ) {
-            config.base_url = base_url;
+        let mut config = Self::new(rt::env::secret("STRIPE_SECRET_KEY")?);
+        if let Some(value) = rt::env::optional("STRIPE_BASE_URL") {
+            config.base_url = value;
         }
-        ::std::result::Result::Ok(config)
+        Ok(config)
     }
+
     /// The retry policy of the spec's `client.retry`.
-    pub fn default_retry() -> ::connectorgen_runtime::RetryPolicy {
-        ::connectorgen_runtime::RetryPolicy {
+    pub fn default_retry() -> rt::RetryPolicy {
+        rt::RetryPolicy {
             max_retries: 5,
             backoff_factor: 1.0,
-            max_delay: ::std::time::Duration::from_secs_f64(60.0),
-            ..::connectorgen_runtime::RetryPolicy::default()
+            max_delay: std::time::Duration::from_secs_f64(60.0),
+            ..rt::RetryPolicy::default()
         }
     }
-    fn into_client_config(self) -> ::connectorgen_runtime::ClientConfig {
-        let Config { base_url, secret_key, retry, timeout, .. } = self;
-        let mut config = ::connectorgen_runtime::ClientConfig::new(base_url);
-        config.auth = ::connectorgen_runtime::Auth::Bearer {
-            token: secret_key.clone(),
-        };
-        config.endpoint_auth = ::std::vec![];
-        config.headers = ::std::vec![];
-        config.retry = retry;
-        config.timeout = timeout;
-        config
+
+    fn into_client_config(self) -> rt::ClientConfig {
+        let Config { base_url, secret_key, retry, timeout } = self;
+        rt::ClientConfig {
+            auth: rt::Auth::Bearer {
+                token: secret_key,
+            },
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
     }
 }
+
 /// A client of the `stripe` API.
-#[derive(::std::clone::Clone, ::std::fmt::Debug)]
+#[derive(Clone, Debug)]
 pub struct Client {
-    inner: ::connectorgen_runtime::Client,
+    inner: rt::Client,
 }
+
 impl Client {
     /// A client with the given settings.
     pub fn new(config: Config) -> Result<Self> {
-        ::std::result::Result::Ok(Client {
-            inner: ::connectorgen_runtime::Client::new(config.into_client_config())?,
+        Ok(Client {
+            inner: rt::Client::new(config.into_client_config())?,
         })
     }
+
     /// A client configured from environment variables (see [`Config::from_env`]).
     pub fn from_env() -> Result<Self> {
         Self::new(Config::from_env()?)
     }
+
     /// Every record of `customers`, fetched page by page as the stream is read.
-    pub fn customers(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Customers, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&CUSTOMERS)
+    pub fn customers(&self) -> Records<Customer> {
+        self.inner.records(&endpoints::CUSTOMERS)
     }
+
     /// Every page of `customers`.
-    pub fn customers_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Customers>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&CUSTOMERS)
+    pub fn customers_pages(&self) -> Pages<Customer> {
+        self.inner.pages(&endpoints::CUSTOMERS)
     }
+
     /// Every record of `charges`, fetched page by page as the stream is read.
-    pub fn charges(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<Charges, ::connectorgen_runtime::Error>,
-    > + ::std::marker::Send + 'static {
-        self.inner.records(&CHARGES)
+    pub fn charges(&self) -> Records<Charge> {
+        self.inner.records(&endpoints::CHARGES)
     }
+
     /// Every page of `charges`.
-    pub fn charges_pages(
-        &self,
-    ) -> impl ::connectorgen_runtime::futures_util::Stream<
-        Item = ::std::result::Result<
-            ::connectorgen_runtime::Page<Charges>,
-            ::connectorgen_runtime::Error,
-        >,
-    > + ::std::marker::Send + 'static {
-        self.inner.pages(&CHARGES)
+    pub fn charges_pages(&self) -> Pages<Charge> {
+        self.inner.pages(&endpoints::CHARGES)
     }
+
     /// Loads resources into a destination (all of them when `options.resources` is
     /// empty), each in one transaction with its incremental state: see
     /// [`connectorgen_runtime::load::sync`].
-    pub async fn sync<D: ::connectorgen_runtime::load::Destination>(
+    pub async fn sync<D: rt::load::Destination>(
         &self,
         destination: &mut D,
-        options: &::connectorgen_runtime::load::SyncOptions,
-    ) -> Result<::connectorgen_runtime::load::SyncReport> {
-        ::connectorgen_runtime::load::sync(self, destination, options, &mut |_| {}).await
+        options: &rt::load::SyncOptions,
+    ) -> Result<rt::load::SyncReport> {
+        rt::load::sync(self, destination, options, &mut |_| {}).await
     }
 }
-impl ::connectorgen_runtime::Connector for Client {
+
+impl rt::Connector for Client {
     const NAME: &'static str = "stripe";
+
     const RESOURCES: &'static [&'static str] = &["customers", "charges"];
-    const TABLES: &'static [::connectorgen_runtime::load::TableDef] = &[
-        ::connectorgen_runtime::load::TableDef {
+
+    const TABLES: &'static [rt::load::TableDef] = &[
+        rt::load::TableDef {
             resource: "customers",
             table: "customers",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "email",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "created",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "livemode",
-                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    data_type: rt::load::DataType::Bool,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "metadata",
-                    data_type: ::connectorgen_runtime::load::DataType::Json,
+                    data_type: rt::load::DataType::Json,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
-        ::connectorgen_runtime::load::TableDef {
+        rt::load::TableDef {
             resource: "charges",
             table: "charges",
             columns: &[
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "id",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "amount",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "currency",
-                    data_type: ::connectorgen_runtime::load::DataType::Text,
+                    data_type: rt::load::DataType::Text,
                     nullable: false,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "created",
-                    data_type: ::connectorgen_runtime::load::DataType::Bigint,
+                    data_type: rt::load::DataType::Bigint,
                     nullable: true,
                 },
-                ::connectorgen_runtime::load::ColumnDef {
+                rt::load::ColumnDef {
                     name: "paid",
-                    data_type: ::connectorgen_runtime::load::DataType::Bool,
+                    data_type: rt::load::DataType::Bool,
                     nullable: true,
                 },
             ],
             primary_key: &["id"],
             merge_key: &[],
-            write_disposition: ::connectorgen_runtime::WriteDisposition::Merge {
-                strategy: ::std::option::Option::None,
+            write_disposition: rt::WriteDisposition::Merge {
+                strategy: None,
             },
-            parent: ::std::option::Option::None,
+            parent: None,
         },
     ];
-    fn from_env_with_base_url(
-        base_url: ::std::option::Option<::std::string::String>,
-    ) -> Result<Self> {
+
+    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let ::std::option::Option::Some(base_url) = base_url {
+        if let Some(base_url) = base_url {
             config.base_url = base_url;
         }
         Self::new(config)
     }
-    fn json_lines(
-        &self,
-        resource: &str,
-    ) -> ::std::option::Option<::connectorgen_runtime::JsonLines> {
+
+    fn json_lines(&self, resource: &str) -> Option<rt::JsonLines> {
         match resource {
-            "customers" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.customers()),
-                )
-            }
-            "charges" => {
-                ::std::option::Option::Some(
-                    ::connectorgen_runtime::json_lines(self.charges()),
-                )
-            }
-            _ => ::std::option::Option::None,
+            "customers" => Some(rt::json_lines(self.customers())),
+            "charges" => Some(rt::json_lines(self.charges())),
+            _ => None,
         }
     }
+
     fn pages_received(&self) -> u64 {
         self.inner.pages_received()
     }
+
     fn values(
         &self,
         resource: &str,
-        _state: ::std::option::Option<::connectorgen_runtime::IncrementalState>,
-    ) -> ::std::option::Option<
-        (
-            ::connectorgen_runtime::Values,
-            ::std::option::Option<::connectorgen_runtime::StateHandle>,
-        ),
-    > {
+        _state: Option<rt::IncrementalState>,
+    ) -> Option<(rt::Values, Option<rt::StateHandle>)> {
         match resource {
-            "customers" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.customers()),
-                    ::std::option::Option::None,
-                ))
-            }
-            "charges" => {
-                ::std::option::Option::Some((
-                    ::connectorgen_runtime::values(self.charges()),
-                    ::std::option::Option::None,
-                ))
-            }
-            _ => ::std::option::Option::None,
+            "customers" => Some((rt::values(self.customers()), None)),
+            "charges" => Some((rt::values(self.charges()), None)),
+            _ => None,
         }
     }
 }
+
 /// One record of `customers` (GET customers).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Customers {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Customer {
     /// `id`: text, primary key, not null.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `email`: text, nullable.
     #[serde(default)]
-    pub email: ::std::option::Option<::std::string::String>,
+    pub email: Option<String>,
     /// `created`: bigint, nullable.
     #[serde(default)]
-    pub created: ::std::option::Option<i64>,
+    pub created: Option<i64>,
     /// `livemode`: bool, nullable.
     #[serde(default)]
-    pub livemode: ::std::option::Option<bool>,
+    pub livemode: Option<bool>,
     /// `metadata`: json, nullable.
     #[serde(default)]
-    pub metadata: ::std::option::Option<::connectorgen_runtime::serde_json::Value>,
+    pub metadata: Option<rt::serde_json::Value>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Customers {
+
+impl rt::Resource for Customer {
     const NAME: &'static str = "customers";
+
     const PATH: &'static str = "customers";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &CUSTOMERS
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::CUSTOMERS
     }
 }
+
 /// One record of `charges` (GET charges).
-#[derive(
-    ::std::clone::Clone,
-    ::std::fmt::Debug,
-    ::std::cmp::PartialEq,
-    ::connectorgen_runtime::serde::Deserialize,
-    ::connectorgen_runtime::serde::Serialize,
-)]
-#[serde(crate = "::connectorgen_runtime::serde")]
-pub struct Charges {
+#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[serde(crate = "rt::serde")]
+pub struct Charge {
     /// `id`: text, primary key, not null.
-    pub id: ::std::string::String,
+    pub id: String,
     /// `amount`: bigint, not null.
     pub amount: i64,
     /// `currency`: text, not null.
-    pub currency: ::std::string::String,
+    pub currency: String,
     /// `created`: bigint, nullable.
     #[serde(default)]
-    pub created: ::std::option::Option<i64>,
+    pub created: Option<i64>,
     /// `paid`: bool, nullable.
     #[serde(default)]
-    pub paid: ::std::option::Option<bool>,
+    pub paid: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: ::connectorgen_runtime::serde_json::Map<
-        ::std::string::String,
-        ::connectorgen_runtime::serde_json::Value,
-    >,
+    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
 }
-impl ::connectorgen_runtime::Resource for Charges {
+
+impl rt::Resource for Charge {
     const NAME: &'static str = "charges";
+
     const PATH: &'static str = "charges";
+
     const PRIMARY_KEY: &'static [&'static str] = &["id"];
-    const WRITE_DISPOSITION: ::connectorgen_runtime::WriteDisposition = ::connectorgen_runtime::WriteDisposition::Merge {
-        strategy: ::std::option::Option::None,
+
+    const WRITE_DISPOSITION: rt::WriteDisposition = rt::WriteDisposition::Merge {
+        strategy: None,
     };
-    fn endpoint() -> &'static ::connectorgen_runtime::Endpoint {
-        &CHARGES
+
+    fn endpoint() -> &'static rt::Endpoint {
+        &endpoints::CHARGES
     }
 }
-/// How `customers` is fetched.
-pub static CUSTOMERS: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "customers",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "customers",
-    params: &[("limit", "100")],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("data"),
-    paginator: ::connectorgen_runtime::Paginator::Cursor(::connectorgen_runtime::paginate::CursorPaginator {
-        cursor_path: "data[-1].id",
-        cursor_target: ::connectorgen_runtime::paginate::Target::Param("starting_after"),
-        has_more_path: ::std::option::Option::Some("has_more"),
-        stop_after_empty_page: false,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
-/// How `charges` is fetched.
-pub static CHARGES: ::connectorgen_runtime::Endpoint = ::connectorgen_runtime::Endpoint {
-    resource: "charges",
-    method: ::connectorgen_runtime::Method::Get,
-    path: "charges",
-    params: &[("limit", "100")],
-    headers: &[],
-    json: ::std::option::Option::None,
-    data: &[],
-    data_selector: ::std::option::Option::Some("data"),
-    paginator: ::connectorgen_runtime::Paginator::Cursor(::connectorgen_runtime::paginate::CursorPaginator {
-        cursor_path: "data[-1].id",
-        cursor_target: ::connectorgen_runtime::paginate::Target::Param("starting_after"),
-        has_more_path: ::std::option::Option::Some("has_more"),
-        stop_after_empty_page: false,
-    }),
-    response_actions: &[],
-    parent: ::std::option::Option::None,
-    include_from_parent: &[],
-    incremental: ::std::option::Option::None,
-    primary_key: &["id"],
-};
+
+/// How each resource is fetched: the requests, paginators and selectors of the
+/// spec, as data for the runtime.
+pub mod endpoints {
+    use ::connectorgen_runtime as rt;
+
+    /// How `customers` is fetched.
+    pub static CUSTOMERS: rt::Endpoint = rt::Endpoint {
+        resource: "customers",
+        path: "customers",
+        params: &[("limit", "100")],
+        data_selector: Some("data"),
+        paginator: rt::Paginator::Cursor(rt::paginate::CursorPaginator {
+            cursor_path: "data[-1].id",
+            cursor_target: rt::paginate::Target::Param("starting_after"),
+            has_more_path: Some("has_more"),
+            ..rt::paginate::CursorPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+
+    /// How `charges` is fetched.
+    pub static CHARGES: rt::Endpoint = rt::Endpoint {
+        resource: "charges",
+        path: "charges",
+        params: &[("limit", "100")],
+        data_selector: Some("data"),
+        paginator: rt::Paginator::Cursor(rt::paginate::CursorPaginator {
+            cursor_path: "data[-1].id",
+            cursor_target: rt::paginate::Target::Param("starting_after"),
+            has_more_path: Some("has_more"),
+            ..rt::paginate::CursorPaginator::DEFAULT
+        }),
+        primary_key: &["id"],
+        ..rt::Endpoint::DEFAULT
+    };
+}

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and generate again.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
-fn main() -> ::std::process::ExitCode {
+
+fn main() -> std::process::ExitCode {
     ::connectorgen_runtime::program::main::<stripe_connector::Client>()
 }

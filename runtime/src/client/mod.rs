@@ -169,10 +169,7 @@ impl Client {
 
     /// Every record of an endpoint, page after page. Only one page is held at a time:
     /// the next request is sent when the records of the previous page have been taken.
-    pub fn records<T>(
-        &self,
-        endpoint: &'static Endpoint,
-    ) -> Records<T>
+    pub fn records<T>(&self, endpoint: &'static Endpoint) -> Records<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -181,10 +178,7 @@ impl Client {
 
     /// Every page of an endpoint. The stream ends after the last page, or after the
     /// first error.
-    pub fn pages<T>(
-        &self,
-        endpoint: &'static Endpoint,
-    ) -> Pages<T>
+    pub fn pages<T>(&self, endpoint: &'static Endpoint) -> Pages<T>
     where
         T: DeserializeOwned + Send + 'static,
     {
@@ -223,8 +217,11 @@ impl Client {
         match tracker {
             Ok(tracker) => {
                 let tracker = Arc::new(std::sync::Mutex::new(tracker));
-                let records =
-                    Records::new(records_of(self.walk::<T>(endpoint, None, Some(tracker.clone()))));
+                let records = Records::new(records_of(self.walk::<T>(
+                    endpoint,
+                    None,
+                    Some(tracker.clone()),
+                )));
                 IncrementalRecords {
                     records,
                     handle: Some(StateHandle { tracker, outcome }),
@@ -238,11 +235,7 @@ impl Client {
     }
 
     /// Every record of a child resource for one parent record.
-    pub fn child_records<P, T>(
-        &self,
-        endpoint: &'static Endpoint,
-        parent: &P,
-    ) -> Records<T>
+    pub fn child_records<P, T>(&self, endpoint: &'static Endpoint, parent: &P) -> Records<T>
     where
         P: serde::Serialize + ?Sized,
         T: DeserializeOwned + Send + 'static,
@@ -251,11 +244,7 @@ impl Client {
     }
 
     /// Every page of a child resource for one parent record.
-    pub fn child_pages<P, T>(
-        &self,
-        endpoint: &'static Endpoint,
-        parent: &P,
-    ) -> Pages<T>
+    pub fn child_pages<P, T>(&self, endpoint: &'static Endpoint, parent: &P) -> Pages<T>
     where
         P: serde::Serialize + ?Sized,
         T: DeserializeOwned + Send + 'static,

@@ -52,10 +52,7 @@ impl<T> Stream for Records<T> {
 impl<T> Stream for Pages<T> {
     type Item = Result<Page<T>>;
 
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Page<T>>>> {
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Page<T>>>> {
         self.inner.poll_next_unpin(cx)
     }
 

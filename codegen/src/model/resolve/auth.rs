@@ -194,11 +194,7 @@ impl Resolver<'_> {
             Some(StringOr::String(text)) => match secret_reference(text) {
                 Some(name) => name,
                 None => {
-                    let env = format!(
-                        "{}_{}",
-                        sanitize::shouty(connector),
-                        sanitize::shouty(field)
-                    );
+                    let env = super::settings::env_var(connector, field);
                     self.problem(
                         Problem::new(at.key(field), format!("`{field}` holds a literal secret; specs are checked into git"))
                             .hint(format!("write `{field}: {{secret: {field}}}` (or leave `{field}` out) and supply the value at run time, e.g. in the environment variable {env}")),

@@ -3,8 +3,10 @@
 
 mod auth;
 mod columns;
+mod names;
 mod parents;
 mod requests;
+mod settings;
 
 use super::*;
 use crate::diagnostics::{suggest, Problem};
@@ -125,7 +127,7 @@ impl Resolver<'_> {
             .as_ref()
             .map(|p| (p, client.key("paginator")));
         let resources = self.resources(spec, client_paginator.as_ref());
-        Connector {
+        let mut connector = Connector {
             name,
             description: spec.description.clone(),
             spec_file: file
@@ -138,7 +140,10 @@ impl Resolver<'_> {
             auth,
             retry,
             resources,
-        }
+            settings: Vec::new(),
+        };
+        connector.settings = settings::settings(&connector);
+        connector
     }
 
     fn headers(

@@ -6,7 +6,6 @@ use crate::diagnostics::{did_you_mean, Problem};
 use crate::model::*;
 use crate::sanitize;
 use crate::spec::Path;
-use std::collections::BTreeMap;
 
 impl Resolver<'_> {
     /// Parents that exist, no cycles, and the typed fields of `include_from_parent`.
@@ -95,48 +94,6 @@ impl Resolver<'_> {
                     typed: declared.is_some(),
                     name,
                 });
-            }
-        }
-    }
-
-    /// Two resources whose names become the same Rust name cannot both be generated.
-    pub(super) fn check_unique_names(&mut self, resources: &[Resource]) {
-        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-        for (index, resource) in resources.iter().enumerate() {
-            let at = Path::root().key("resources").index(index);
-            let mut names = vec![
-                format!("type {}", resource.type_name),
-                format!("method {}", resource.fn_name),
-                format!("method {}", resource.pages_fn_name),
-                format!("static {}", resource.static_name),
-            ];
-            if let Some(link) = &resource.parent {
-                names.push(format!("method {}", link.of_fn_name));
-                names.push(format!("method {}", link.pages_of_fn_name));
-            }
-            for taken in sanitize::METHOD_NAMES_TAKEN {
-                if resource.fn_name == *taken {
-                    self.problem(Problem::new(at.clone(), format!("resource `{}` would become the method `{taken}`, which the client has already", resource.name))
-                        .hint("rename the resource"));
-                }
-            }
-            for rust_name in names {
-                if let Some(other) = seen.get(&rust_name) {
-                    if *other != resource.name {
-                        self.problem(
-                            Problem::new(
-                                at.clone(),
-                                format!(
-                                    "resources `{other}` and `{}` both become the Rust {rust_name}",
-                                    resource.name
-                                ),
-                            )
-                            .hint("rename one of them"),
-                        );
-                        break;
-                    }
-                }
-                seen.insert(rust_name, &resource.name);
             }
         }
     }

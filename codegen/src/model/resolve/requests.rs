@@ -71,6 +71,7 @@ impl Resolver<'_> {
             }
         }
         self.link_parents(&mut resources);
+        self.name_records(&mut resources);
         self.check_unique_names(&resources);
         resources
     }
@@ -309,6 +310,10 @@ impl Resolver<'_> {
             type_name: sanitize::type_name(&name),
             fn_name: sanitize::snake(&name),
             pages_fn_name: sanitize::pages_fn(&name),
+            incremental_fn_name: format!(
+                "{}_incremental",
+                sanitize::snake(&name).trim_end_matches('_')
+            ),
             static_name: sanitize::shouty(&name),
             name,
             method,
