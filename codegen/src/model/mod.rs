@@ -3,7 +3,6 @@
 
 mod jsonpath;
 mod merge;
-mod paginator;
 mod resolve;
 mod template;
 mod types;

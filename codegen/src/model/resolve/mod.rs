@@ -3,8 +3,11 @@
 
 mod auth;
 mod columns;
+mod incremental;
 mod names;
+mod paginators;
 mod parents;
+mod placeholders;
 mod requests;
 mod settings;
 

@@ -2,10 +2,11 @@
 //! incremental settings, response actions, paginators.
 
 use super::columns::Table;
+use super::placeholders::{json_strings, render_path};
 use super::{Origin, Resolver};
 use crate::diagnostics::{suggest, Problem};
+use crate::model::merge;
 use crate::model::*;
-use crate::model::{merge, template};
 use crate::sanitize;
 use crate::spec::raw::{self, StringOr};
 use crate::spec::Path;
@@ -91,35 +92,12 @@ impl Resolver<'_> {
         };
         let ep = Path::root().key("endpoint");
         let written_path = endpoint.path.clone().unwrap_or_else(|| name.clone());
-        let method = match endpoint
-            .method
-            .as_deref()
-            .map(str::to_ascii_uppercase)
-            .as_deref()
-        {
-            None | Some("GET") => Method::Get,
-            Some("POST") => Method::Post,
-            Some(other) => {
-                self.problem(
-                    Problem::new(
-                        origin.at(&ep.key("method")),
-                        format!("method `{other}` is not supported"),
-                    )
-                    .hint("dlt's rest_api sends GET or POST"),
-                );
-                Method::Get
-            }
-        };
+        let method = self.method(endpoint, &origin.at(&ep.key("method")));
         let params_at = origin.at(&ep.key("params"));
         let (plain_params, resolves, legacy_incremental) =
             self.resolve_params(endpoint.params.as_ref(), &params_at);
         let incremental_spec = endpoint.incremental.clone().or(legacy_incremental);
         let mut params = self.params(Some(&plain_params), &params_at);
-        // A child resource: `{resources.<parent>.<field>}` anywhere, or resolve params.
-        let mut parents: Vec<(String, Path)> = resolves
-            .iter()
-            .map(|r| (r.parent.clone(), params_at.key(&r.param)))
-            .collect();
         let texts = std::iter::once((written_path.clone(), origin.at(&ep.key("path"))))
             .chain(params.iter().map(|(k, v)| (v.clone(), params_at.key(k))))
             .chain(endpoint.headers.iter().flatten().filter_map(|(k, v)| {
@@ -130,48 +108,11 @@ impl Resolver<'_> {
                     .into_iter()
                     .map(|t| (t, origin.at(&ep.key("json")))),
             );
-        for (text, at) in texts {
-            for hole in template::holes(&text) {
-                if let Some((parent, _)) = template::parent_field(&hole) {
-                    parents.push((parent.to_owned(), at.clone()));
-                } else if hole.starts_with("resources.") {
-                    self.problem(
-                        Problem::new(
-                            at.clone(),
-                            format!("placeholder `{{{hole}}}` names no field"),
-                        )
-                        .hint("write `{resources.<parent>.<field>}`"),
-                    );
-                } else if let Some(value) = hole.strip_prefix("incremental.") {
-                    if incremental_spec.is_none() {
-                        self.problem(
-                            Problem::new(at.clone(), format!("placeholder `{{{hole}}}` on an endpoint without `incremental`"))
-                                .hint("add `incremental: {cursor_path: ..., initial_value: ...}` to the endpoint"),
-                        );
-                    } else if !["start_value", "end_value", "last_value"].contains(&value) {
-                        self.problem(
-                            Problem::new(at.clone(), format!("unknown placeholder `{{{hole}}}`"))
-                                .hint(suggest(value, &["start_value", "end_value", "last_value"])),
-                        );
-                    }
-                }
-            }
-        }
+        let parents = self.parents_named(&resolves, &params_at, texts, incremental_spec.is_some());
         let is_child = !parents.is_empty();
         // Texts the runtime fills in: those of children and of incremental endpoints.
         let is_template = is_child || incremental_spec.is_some();
-        let parent = parents.first().map(|(name, at)| (name.clone(), at.clone()));
-        if let Some((first, _)) = &parent {
-            if let Some((other, at)) = parents.iter().find(|(name, _)| name != first) {
-                self.problem(
-                    Problem::new(
-                        at.clone(),
-                        format!("resource `{name}` has two parents, `{first}` and `{other}`"),
-                    )
-                    .hint("a resource takes its placeholders from one parent, as in dlt"),
-                );
-            }
-        }
+        let parent = self.one_parent(&name, &parents);
         let path_at = origin.at(&ep.key("path"));
         let (path, single_entity) =
             match render_path(&written_path, &mut params, &resolves, is_child) {
@@ -181,35 +122,9 @@ impl Resolver<'_> {
                     (written_path.clone(), false)
                 }
             };
-        for resolve in resolves
-            .iter()
-            .filter(|r| !written_path.contains(&format!("{{{}}}", r.param)))
-        {
-            self.problem(
-                Problem::new(
-                    params_at.key(&resolve.param),
-                    format!("resolve param `{}` is not used in the path", resolve.param),
-                )
-                .hint(format!(
-                    "add `{{{}}}` to the endpoint's path",
-                    resolve.param
-                )),
-            );
-        }
+        self.check_resolves_used(&resolves, &written_path, &params_at);
         if is_template {
-            for (k, v) in &params {
-                for hole in template::holes(v) {
-                    if template::parent_field(&hole).is_none()
-                        && !hole.starts_with("resources.")
-                        && !hole.starts_with("incremental.")
-                    {
-                        self.problem(
-                            Problem::new(params_at.key(k), format!("placeholder `{{{hole}}}` names nothing"))
-                                .hint("placeholders are `{resources.<parent>.<field>}`; write `{{` and `}}` for literal braces"),
-                        );
-                    }
-                }
-            }
+            self.check_template_params(&params, &params_at);
         }
         if let Some((parent_name, at)) = &parent {
             self.parent_refs
@@ -254,17 +169,7 @@ impl Resolver<'_> {
             pages_of_fn_name: format!("{}_of", sanitize::pages_fn(&name)),
         });
         let headers = self.headers(endpoint.headers.as_ref(), &origin.at(&ep.key("headers")));
-        let json = match (&endpoint.json, &endpoint.data) {
-            (Some(_), Some(_)) => {
-                self.problem(
-                    Problem::new(origin.at(&ep.key("data")), "`json` and `data` are both set")
-                        .hint("a request has one body: JSON (`json`) or a form (`data`)"),
-                );
-                None
-            }
-            (Some(json), None) => Some(json.to_string()),
-            (None, _) => None,
-        };
+        let json = self.json_body(endpoint, &origin.at(&ep.key("data")));
         let data = self.params(endpoint.data.as_ref(), &origin.at(&ep.key("data")));
         if let Some(selector) = &endpoint.data_selector {
             if let Err(message) = jsonpath::check(selector) {
@@ -336,124 +241,40 @@ impl Resolver<'_> {
         })
     }
 
-    /// `incremental`: values as JSON text, the cursor compared as its column's type (or,
-    /// without a column, as the initial value's kind).
-    pub(super) fn incremental(
-        &mut self,
-        spec: &raw::IncrementalSpec,
-        at: &Path,
-        column: Option<DataType>,
-    ) -> IncrementalModel {
-        if let Err(message) = jsonpath::check(&spec.cursor_path) {
-            self.problem(Problem::new(
-                at.key("cursor_path"),
-                format!("cursor_path {message}"),
-            ));
-        }
-        let cursor_type = match column {
-            Some(DataType::Timestamp) => "Timestamp",
-            Some(DataType::Date) => "Date",
-            Some(DataType::Bigint) => "Integer",
-            Some(DataType::Double | DataType::Decimal | DataType::Wei) => "Number",
-            Some(DataType::Text) => "Text",
-            _ => match &spec.initial_value {
-                Some(Value::Number(_)) => "Number",
-                _ => "Text",
-            },
-        };
-        let row_order = match spec.row_order.as_deref() {
-            None => None,
-            Some("asc") => Some("Asc"),
-            Some("desc") => Some("Desc"),
+    /// GET or POST, as dlt's rest_api sends.
+    fn method(&mut self, endpoint: &raw::EndpointSpec, at: &Path) -> Method {
+        match endpoint
+            .method
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .as_deref()
+        {
+            None | Some("GET") => Method::Get,
+            Some("POST") => Method::Post,
             Some(other) => {
                 self.problem(
-                    Problem::new(at.key("row_order"), format!("unknown row_order `{other}`"))
-                        .hint(suggest(other, &["asc", "desc"])),
+                    Problem::new(at.clone(), format!("method `{other}` is not supported"))
+                        .hint("dlt's rest_api sends GET or POST"),
                 );
-                None
+                Method::Get
             }
-        };
-        let on_cursor_value_missing = match spec.on_cursor_value_missing.as_deref() {
-            None | Some("raise") => "Raise",
-            Some("include") => "Include",
-            Some("exclude") => "Exclude",
-            Some(other) => {
-                self.problem(
-                    Problem::new(
-                        at.key("on_cursor_value_missing"),
-                        format!("unknown on_cursor_value_missing `{other}`"),
-                    )
-                    .hint(suggest(other, &["raise", "include", "exclude"])),
-                );
-                "Raise"
-            }
-        };
-        IncrementalModel {
-            cursor_path: spec.cursor_path.clone(),
-            cursor_type,
-            initial_value: spec.initial_value.as_ref().map(Value::to_string),
-            end_value: spec.end_value.as_ref().map(Value::to_string),
-            start_param: spec.start_param.clone(),
-            end_param: spec.end_param.clone(),
-            row_order,
-            on_cursor_value_missing,
         }
     }
 
-    /// Takes dlt's legacy `{type: resolve, resource, field}` params out of `params`.
-    pub(super) fn resolve_params(
-        &mut self,
-        params: Option<&serde_json::Map<String, Value>>,
-        at: &Path,
-    ) -> (
-        serde_json::Map<String, Value>,
-        Vec<Resolve>,
-        Option<raw::IncrementalSpec>,
-    ) {
-        let mut plain = serde_json::Map::new();
-        let mut resolves = Vec::new();
-        let mut incremental = None;
-        for (name, value) in params.into_iter().flatten() {
-            let kind = value.get("type").and_then(Value::as_str);
-            match kind {
-                Some("resolve") => {
-                    let text =
-                        |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
-                    match (text("resource"), text("field")) {
-                        (Some(parent), Some(field)) => resolves.push(Resolve {
-                            param: name.clone(),
-                            parent,
-                            field,
-                        }),
-                        _ => self.problem(
-                            Problem::new(
-                                at.key(name),
-                                format!("resolve param `{name}` needs `resource` and `field`"),
-                            )
-                            .hint("write `{type: resolve, resource: <parent>, field: <field>}`"),
-                        ),
-                    }
-                }
-                Some("incremental") => {
-                    let mut spec = value.clone();
-                    if let Value::Object(map) = &mut spec {
-                        map.remove("type");
-                        map.insert("start_param".into(), Value::String(name.clone()));
-                    }
-                    match serde_json::from_value::<raw::IncrementalSpec>(spec) {
-                        Ok(spec) => incremental = Some(spec),
-                        Err(e) => self.problem(
-                            Problem::new(at.key(name), format!("incremental param `{name}`: {e}"))
-                                .hint("write `{type: incremental, cursor_path: <path>, initial_value: <value>}`"),
-                        ),
-                    }
-                }
-                _ => {
-                    plain.insert(name.clone(), value.clone());
-                }
+    /// The JSON body as text; `data_at` is where a form body would be, which cannot
+    /// come with a JSON one.
+    fn json_body(&mut self, endpoint: &raw::EndpointSpec, data_at: &Path) -> Option<String> {
+        match (&endpoint.json, &endpoint.data) {
+            (Some(_), Some(_)) => {
+                self.problem(
+                    Problem::new(data_at.clone(), "`json` and `data` are both set")
+                        .hint("a request has one body: JSON (`json`) or a form (`data`)"),
+                );
+                None
             }
+            (Some(json), None) => Some(json.to_string()),
+            (None, _) => None,
         }
-        (plain, resolves, incremental)
     }
 
     /// dlt treats an unknown action as a no-op; here it is an error.
@@ -525,103 +346,4 @@ impl Resolver<'_> {
         }
         out
     }
-
-    pub(super) fn paginator(
-        &mut self,
-        paginator: &StringOr<raw::PaginatorSpec>,
-        at: &Path,
-    ) -> Paginator {
-        let written = at.get(self.checked);
-        crate::model::paginator::resolve(paginator, at, written, &mut self.problems)
-    }
-}
-
-/// A legacy `params: {x: {type: resolve, resource, field}}` entry.
-pub(super) struct Resolve {
-    param: String,
-    parent: String,
-    field: String,
-}
-
-/// Renders an endpoint path: static params are bound (and leave the query), resolve
-/// params become `{resources.<parent>.<field>}`, parent placeholders stay for the
-/// runtime. For a child the literal text keeps its braces escaped, since the runtime
-/// renders it again. Also says whether the last segment held a placeholder (dlt's
-/// single-entity rule).
-pub(super) fn render_path(
-    path: &str,
-    params: &mut Vec<(String, String)>,
-    resolves: &[Resolve],
-    child: bool,
-) -> Result<(String, bool), Problem> {
-    let pieces = template::scan(path).map_err(|message| Problem::new(Path::root(), message))?;
-    let literal = |text: &str| {
-        if child {
-            template::escape(text)
-        } else {
-            text.to_owned()
-        }
-    };
-    let mut out = String::new();
-    let mut last_segment_placeholder = false;
-    for piece in pieces {
-        match piece {
-            template::Piece::Text(text) => {
-                if text.contains('/') {
-                    last_segment_placeholder = false;
-                }
-                out.push_str(&literal(&text));
-            }
-            template::Piece::Hole(name) => {
-                last_segment_placeholder = true;
-                if template::parent_field(&name).is_some()
-                    || (child && name.starts_with("incremental."))
-                {
-                    out.push_str(&format!("{{{name}}}"));
-                } else if let Some(resolve) = resolves.iter().find(|r| r.param == name) {
-                    out.push_str(&format!(
-                        "{{resources.{}.{}}}",
-                        resolve.parent, resolve.field
-                    ));
-                } else if let Some(value) = params
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.clone())
-                {
-                    params.retain(|(k, _)| *k != name);
-                    out.push_str(&literal(&value));
-                } else {
-                    let problem = Problem::new(
-                        Path::root(),
-                        format!("`{{{name}}}` in the path is not bound"),
-                    );
-                    return Err(if name.starts_with("incremental.") {
-                        problem.hint("incremental loading is not supported by connectorgen yet")
-                    } else {
-                        problem.hint(format!(
-                            "add `{name}` to the endpoint's `params`, or use `{{resources.<parent>.<field>}}`"
-                        ))
-                    });
-                }
-            }
-        }
-    }
-    Ok((out, last_segment_placeholder))
-}
-
-/// Every string in a JSON body.
-pub(super) fn json_strings(value: Option<&Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    pub(super) fn walk(value: &Value, out: &mut Vec<String>) {
-        match value {
-            Value::String(s) => out.push(s.clone()),
-            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-            Value::Object(map) => map.values().for_each(|v| walk(v, out)),
-            _ => {}
-        }
-    }
-    if let Some(value) = value {
-        walk(value, &mut out);
-    }
-    out
 }
