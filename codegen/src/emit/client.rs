@@ -101,7 +101,7 @@ fn connector_impl(connector: &Connector) -> TokenStream {
             ) -> Option<(rt::JsonLines, Option<rt::StateHandle>)> {
                 match resource {
                     #(#arms)*
-                    _ => self.json_lines(resource).map(|lines| (lines, None)),
+                    _ => rt::Connector::json_lines(self, resource).map(|lines| (lines, None)),
                 }
             }
         }

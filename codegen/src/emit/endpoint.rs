@@ -108,7 +108,9 @@ impl Fields {
     /// of the type are set (an update with nothing left is clippy::needless_update).
     fn with_default(self, ty: TokenStream, count: usize) -> TokenStream {
         let fields = self.0;
-        if fields.len() == count {
+        if fields.is_empty() {
+            quote! { #ty::DEFAULT }
+        } else if fields.len() == count {
             quote! { #ty { #(#fields)* } }
         } else {
             quote! { #ty { #(#fields)* ..#ty::DEFAULT } }

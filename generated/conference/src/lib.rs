@@ -237,7 +237,7 @@ impl rt::Connector for Client {
                 let handle = records.handle();
                 Some((rt::json_lines(records), handle))
             }
-            _ => self.json_lines(resource).map(|lines| (lines, None)),
+            _ => rt::Connector::json_lines(self, resource).map(|lines| (lines, None)),
         }
     }
 

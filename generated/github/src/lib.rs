@@ -320,9 +320,7 @@ pub mod endpoints {
         resource: "issues",
         path: "repos/acme/widgets/issues",
         params: &[("state", "all"), ("per_page", "100")],
-        paginator: rt::Paginator::HeaderLink(rt::paginate::HeaderLinkPaginator {
-            ..rt::paginate::HeaderLinkPaginator::DEFAULT
-        }),
+        paginator: rt::Paginator::HeaderLink(rt::paginate::HeaderLinkPaginator::DEFAULT),
         primary_key: &["id"],
         ..rt::Endpoint::DEFAULT
     };

@@ -18,7 +18,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "base_url",
     "retry",
     "timeout",
-    "connect_timeout",
+    "fan_out",
     "access_token_url",
 ];
 

@@ -3,6 +3,10 @@
 //! Every identifier in generated code passes through here; the original name stays in
 //! `#[serde(rename)]` and in metadata, so nothing about the wire format changes.
 
+mod singular;
+
+pub use singular::singular;
+
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers (strict and reserved keywords of Rust 2021).
@@ -128,82 +132,6 @@ pub fn singular_type_name(resource: &str) -> String {
     type_name(&format!("{head}{}", singular(last)))
 }
 
-/// One of a plural English word, by a small rule that only touches words ending in
-/// `s`: `-ies` -> `-y` (`categories`), `-sses`, `-xes`, `-ches`, `-shes`, `-zzes` lose
-/// `es` (`addresses`, `boxes`, `matches`), a consonant before `-uses` keeps `us`
-/// (`statuses`, `buses`), a few Greek plurals (`analyses`), otherwise the `s` goes
-/// (`users`, `releases`, `movies`). Words that are singular already (`status`,
-/// `address`, `analysis`, `news`, `series`) and words without an `s` (`data`,
-/// `people`) are kept.
-pub fn singular(word: &str) -> String {
-    /// Words ending in `s` that are singular or have no singular of their own.
-    const KEEP: &[&str] = &[
-        "alias",
-        "analytics",
-        "atlas",
-        "bias",
-        "canvas",
-        "chaos",
-        "gas",
-        "kudos",
-        "lens",
-        "means",
-        "news",
-        "physics",
-        "series",
-        "species",
-        "this",
-        "yes",
-    ];
-    /// `-ies` words whose singular ends in `-ie`.
-    const IE: &[&str] = &[
-        "brownie", "calorie", "cookie", "genie", "goalie", "hippie", "lingerie", "movie", "pixie",
-        "prairie", "rookie", "selfie", "smoothie", "sortie", "zombie",
-    ];
-    /// Greek and other plurals the rules above would get wrong.
-    const IRREGULAR: &[(&str, &str)] = &[
-        ("aliases", "alias"),
-        ("analyses", "analysis"),
-        ("biases", "bias"),
-        ("crises", "crisis"),
-        ("diagnoses", "diagnosis"),
-        ("hypotheses", "hypothesis"),
-        ("parentheses", "parenthesis"),
-        ("syntheses", "synthesis"),
-        ("theses", "thesis"),
-    ];
-    let keep = word.len() < 3
-        || !word.ends_with('s')
-        || ["ss", "us", "is"].iter().any(|end| word.ends_with(end))
-        || KEEP.contains(&word);
-    if keep {
-        return word.to_owned();
-    }
-    if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| *many == word) {
-        return (*one).to_owned();
-    }
-    if let Some(stem) = word.strip_suffix("ies") {
-        if stem.len() >= 2 && !IE.contains(&format!("{stem}ie").as_str()) {
-            return format!("{stem}y");
-        }
-    }
-    if let Some(stem) = word.strip_suffix("zzes") {
-        return format!("{stem}z");
-    }
-    if ["sses", "xes", "ches", "shes"]
-        .iter()
-        .any(|end| word.ends_with(end))
-    {
-        return word[..word.len() - 2].to_owned();
-    }
-    if let Some(stem) = word.strip_suffix("uses") {
-        if stem.ends_with(|c: char| !"aeiou".contains(c)) {
-            return format!("{stem}us");
-        }
-    }
-    word[..word.len() - 1].to_owned()
-}
-
 /// Field names a record declares itself.
 pub const FIELD_NAMES_TAKEN: &[&str] = &["extra"];
 
@@ -268,7 +196,7 @@ mod tests {
             ("houses", "House"),
             ("buses", "Bus"),
             ("repos", "Repo"),
-            ("ids", "Id"),
+            ("ids", "Ids"),
             ("pullRequests", "PullRequest"),
             ("strings", "StringRecord"),
             ("clients", "ClientRecord"),
