@@ -239,3 +239,40 @@ async fn fan_out_concurrency_is_bounded() {
         );
     }
 }
+
+/// `selected: false` (badges): a sync of everything leaves the resource out, without a
+/// request for it; named, it is fetched.
+#[tokio::test]
+async fn a_resource_not_selected_is_loaded_only_by_name() {
+    use connectorgen_runtime::load::{self, sqlite::Sqlite, SyncOptions};
+    use connectorgen_runtime::Connector;
+    let server = server().await;
+    let client = client(&server, FanOut::default());
+    assert_eq!(
+        <Client as Connector>::SELECTED,
+        ["events", "attendees", "tickets", "checkins"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Sqlite::open(&dir.path().join("children.db")).unwrap();
+    let report = load::sync(&client, &mut db, &SyncOptions::default(), &mut |_| {})
+        .await
+        .unwrap();
+    let loaded: Vec<&str> = report.tables.iter().map(|t| t.resource.as_str()).collect();
+    assert_eq!(loaded, ["events", "attendees", "tickets", "checkins"]);
+    let requests = server.received_requests().await.unwrap();
+    assert!(paths(&requests).iter().all(|p| !p.contains("badges")));
+
+    let named = SyncOptions {
+        resources: vec!["badges".into()],
+        ..SyncOptions::default()
+    };
+    let error = load::sync(&client, &mut db, &named, &mut |_| {})
+        .await
+        .unwrap_err()
+        .to_string();
+    // Named, it is fetched: here its parents' records lack the field its path needs.
+    assert_eq!(
+        error,
+        "resource `badges`: field `badge_id` is missing from a record of its parent `attendees`"
+    );
+}

@@ -533,6 +533,28 @@ fn bad_specs_exit_with_2_and_a_located_message() {
     assert!(
         text(&missing.stderr).starts_with("/nonexistent/spec.yaml: error: cannot read the spec: ")
     );
+
+    // A dlt key connectorgen ignores: a located warning, and the spec is valid.
+    let lenient = dir.path().join("lenient.yaml");
+    std::fs::write(
+        &lenient,
+        "client: { base_url: 'https://api.example.com' }\nresources:\n  - name: a\n    parallelized: true\n",
+    )
+    .unwrap();
+    let output = connectorgen()
+        .args(["validate", lenient.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        text(&output.stderr),
+        format!(
+            "{0}:4:5: warning: `parallelized` is a dlt key that connectorgen ignores (at `resources[0].parallelized`)\n  \
+             hint: connectorgen fetches the children of many parents at once by itself (`Config::fan_out`)\n\
+             {0}: ok (1 resources)\n",
+            lenient.display()
+        )
+    );
 }
 
 #[test]

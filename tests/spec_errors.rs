@@ -401,3 +401,58 @@ DIR/pc.yaml:22:9: error: resolve param `event` is not used in the path (at `reso
 8 errors"
     );
 }
+
+/// dlt keys that connectorgen ignores are accepted, each with a located warning that
+/// says what happens instead; an `x-` hint too. Generation goes on.
+#[test]
+fn dlt_keys_connectorgen_ignores_are_accepted_with_located_warnings() {
+    let text = "\
+client:
+  base_url: https://api.example.com
+  paginator: single_page
+resource_defaults:
+  parallelized: true
+resources:
+  - name: users
+    max_table_nesting: 1
+    schema_contract: freeze
+    columns:
+      id: { data_type: bigint, dedup_sort: desc }
+      email: { data_type: text, x-pii: true, unique: true }
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("users.yaml");
+    std::fs::write(&path, text).unwrap();
+    let connector = connectorgen::load(&path).unwrap();
+    let warnings: Vec<String> = connector
+        .warnings
+        .iter()
+        .map(|w| {
+            w.to_string()
+                .replace(&dir.path().display().to_string(), "DIR")
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "DIR/users.yaml:5:3: warning: `parallelized` is a dlt key that connectorgen ignores (at `resource_defaults.parallelized`)\n  \
+             hint: connectorgen fetches the children of many parents at once by itself (`Config::fan_out`)",
+            "DIR/users.yaml:8:5: warning: `max_table_nesting` is a dlt key that connectorgen ignores (at `resources[0].max_table_nesting`)\n  \
+             hint: nested objects and lists are loaded into child tables at any depth",
+            "DIR/users.yaml:9:5: warning: `schema_contract` is a dlt key that connectorgen ignores (at `resources[0].schema_contract`)\n  \
+             hint: the record type is the contract: declared columns are typed, other fields are kept in `extra` and loaded as dlt's `evolve` mode would",
+            "DIR/users.yaml:11:32: warning: `dedup_sort` is a dlt key that connectorgen ignores (at `resources[0].columns.id.dedup_sort`)\n  \
+             hint: duplicates of a primary key within one load keep the last record",
+            "DIR/users.yaml:12:33: warning: `x-pii` is a dlt key that connectorgen ignores (at `resources[0].columns.email.x-pii`)\n  \
+             hint: extension hints are not used",
+            "DIR/users.yaml:12:46: warning: `unique` is a dlt key that connectorgen ignores (at `resources[0].columns.email.unique`)\n  \
+             hint: no unique constraint or index is created",
+        ]
+    );
+    let fields: Vec<&str> = connector.resources[0]
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(fields, ["id", "email"]);
+}

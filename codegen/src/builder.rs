@@ -49,6 +49,10 @@ impl Builder {
     pub fn generate(self) -> Result<PathBuf> {
         println!("cargo:rerun-if-changed={}", self.spec.display());
         let connector = load(&self.spec)?;
+        for warning in &connector.warnings {
+            // One line per warning: cargo shows each `cargo:warning` line on its own.
+            println!("cargo:warning={}", warning.to_string().replace('\n', " "));
+        }
         let code = library(&connector, Mode::Include)?;
         let dir = match self.out_dir {
             Some(dir) => dir,

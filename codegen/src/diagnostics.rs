@@ -32,7 +32,17 @@ impl Problem {
     }
 }
 
-/// One located error in a spec file.
+/// Whether a located message stops generation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Severity {
+    #[default]
+    Error,
+    /// Accepted, but the user should know: a dlt key that connectorgen ignores, a
+    /// deprecated form.
+    Warning,
+}
+
+/// One located error (or warning) in a spec file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecError {
     pub file: String,
@@ -43,16 +53,21 @@ pub struct SpecError {
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
+    pub severity: Severity,
 }
 
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
         if self.line == 0 {
-            write!(f, "{}: error: {}", self.file, self.message)?;
+            write!(f, "{}: {severity}: {}", self.file, self.message)?;
         } else {
             write!(
                 f,
-                "{}:{}:{}: error: {}",
+                "{}:{}:{}: {severity}: {}",
                 self.file, self.line, self.column, self.message
             )?;
         }

@@ -2,7 +2,7 @@
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use connectorgen::{crate_files, load, stale_files, write_files, Error, RuntimeSource};
+use connectorgen::{crate_files, stale_files, write_files, Connector, Error, RuntimeSource};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -110,6 +110,15 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Loads a spec and prints its warnings on stderr.
+fn load(spec: &Path) -> Result<Connector, Error> {
+    let connector = connectorgen::load(spec)?;
+    for warning in &connector.warnings {
+        eprintln!("{warning}");
+    }
+    Ok(connector)
 }
 
 fn generate(spec: &Path, out: &Path, runtime: &RuntimeArgs) -> anyhow::Result<ExitCode> {

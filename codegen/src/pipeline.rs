@@ -12,10 +12,15 @@ pub fn load(spec: &Path) -> Result<Connector> {
         spec,
         checked,
         mut problems,
+        mut warnings,
     } = spec::load(spec)?;
     if let Some(raw) = spec {
         match model::resolve(&document, &checked, &raw) {
-            Ok(connector) if problems.is_empty() => return Ok(connector),
+            Ok((mut connector, more)) if problems.is_empty() => {
+                warnings.extend(more);
+                connector.warnings = document.warnings(warnings);
+                return Ok(connector);
+            }
             Ok(_) => {}
             // A value that did not type-check was left out; what the later checks say
             // about the same place adds nothing.

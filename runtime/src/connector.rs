@@ -17,6 +17,9 @@ pub trait Connector: Sized {
     const RESOURCES: &'static [&'static str];
     /// The table of each resource, in the order of [`RESOURCES`](Self::RESOURCES).
     const TABLES: &'static [crate::load::TableDef];
+    /// The resources fetched and loaded when none are named: all but those the spec
+    /// marks `selected: false`, which are still fetched by name and as parents.
+    const SELECTED: &'static [&'static str] = Self::RESOURCES;
 
     /// A client configured from environment variables, with the base URL optionally
     /// replaced.

@@ -122,6 +122,14 @@ fn connector_impl(connector: &Connector) -> TokenStream {
             quote! { #resource_name => Some((rt::values(self.#records()), None)), }
         }
     });
+    let selected = connector.resources.iter().any(|r| !r.selected).then(|| {
+        let names = connector
+            .resources
+            .iter()
+            .filter(|r| r.selected)
+            .map(|r| &r.name);
+        quote! { const SELECTED: &'static [&'static str] = &[#(#names),*]; }
+    });
     let state_param = if incremental.is_empty() {
         quote! { _state }
     } else {
@@ -134,6 +142,8 @@ fn connector_impl(connector: &Connector) -> TokenStream {
             const RESOURCES: &'static [&'static str] = &[#(#resource_names),*];
 
             const TABLES: &'static [rt::load::TableDef] = &[#(#tables),*];
+
+            #selected
 
             fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
                 let mut config = Config::from_env()?;

@@ -26,6 +26,9 @@ pub struct Connector {
     pub resources: Vec<Resource>,
     /// What `Config` holds that the environment can supply, in the order of its fields.
     pub settings: Vec<Setting>,
+    /// What the spec says that works but deserves a word: dlt keys connectorgen
+    /// ignores, deprecated forms. Printed by the CLI, `cargo:warning` in build.rs.
+    pub warnings: Vec<crate::SpecError>,
 }
 
 impl Connector {
@@ -210,6 +213,9 @@ pub struct Resource {
     pub parent: Option<ParentLink>,
     pub primary_key: Vec<String>,
     pub write_disposition: WriteDisposition,
+    /// dlt's `selected`: `false` leaves it out when no resources are named (it can
+    /// still be fetched by name, and be a parent).
+    pub selected: bool,
     /// The table it loads into: `table_name`, else the resource name.
     pub table_name: String,
     /// `merge_key` and the columns with the `merge_key: true` hint.

@@ -1,22 +1,11 @@
 use super::path::Path;
 use super::raw::SpecFile;
 use super::{locate, yaml};
-use crate::diagnostics::{suggest, Problem, SpecError, SpecErrors};
+use crate::diagnostics::{suggest, Problem, Severity, SpecError, SpecErrors};
 
 /// Keys of dlt's config that connectorgen does not handle yet: named as such, rather
 /// than as typos.
-const DLT_KEYS_NOT_SUPPORTED: &[&str] = &[
-    "processing_steps",
-    "max_table_nesting",
-    "parallelized",
-    "merge_key",
-    "schema_contract",
-    "table_format",
-    "file_format",
-    "references",
-    "nested_hints",
-    "session",
-];
+const DLT_KEYS_NOT_SUPPORTED: &[&str] = &["processing_steps", "session"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -70,6 +59,7 @@ impl Document {
                     path: String::new(),
                     message: format!("not valid {}: {message}", format.name()),
                     hint: None,
+                    severity: Severity::Error,
                 }]))
             }
         }
@@ -88,6 +78,15 @@ impl Document {
 
     /// Locates problems, in document order.
     pub fn errors(&self, problems: Vec<Problem>) -> SpecErrors {
+        SpecErrors(self.located(problems, Severity::Error))
+    }
+
+    /// Locates warnings, in document order.
+    pub fn warnings(&self, problems: Vec<Problem>) -> Vec<SpecError> {
+        self.located(problems, Severity::Warning)
+    }
+
+    fn located(&self, problems: Vec<Problem>, severity: Severity) -> Vec<SpecError> {
         let mut errors: Vec<SpecError> = problems
             .into_iter()
             .map(|problem| {
@@ -99,12 +98,13 @@ impl Document {
                     path: problem.path.to_string(),
                     message: problem.message,
                     hint: problem.hint,
+                    severity,
                 }
             })
             .collect();
         errors.sort_by_key(|e| (e.line, e.column));
         errors.dedup();
-        SpecErrors(errors)
+        errors
     }
 }
 
@@ -128,6 +128,8 @@ pub struct Loaded {
     pub checked: serde_json::Value,
     /// Problems found so far.
     pub problems: Vec<Problem>,
+    /// dlt keys taken out because connectorgen ignores them (see `ignored`).
+    pub warnings: Vec<Problem>,
 }
 
 /// Reads and type-checks a spec file. Only a file that cannot be read or parsed is an
@@ -142,15 +144,19 @@ pub fn load(file: &std::path::Path) -> Result<Loaded, SpecErrors> {
             path: String::new(),
             message: format!("cannot read the spec: {e}"),
             hint: None,
+            severity: Severity::Error,
         }])
     })?;
     let document = Document::parse(&name, text)?;
-    let (spec, checked, problems) = typed(&document.value);
+    let mut value = document.value.clone();
+    let warnings = super::ignored::take_ignored(&mut value);
+    let (spec, checked, problems) = typed(&value);
     Ok(Loaded {
         document,
         spec,
         checked,
         problems,
+        warnings,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Reading a spec file: text -> value tree -> [`raw::SpecFile`], with every problem
 //! located in the text.
 
+mod ignored;
 mod load;
 mod locate;
 mod path;

@@ -177,13 +177,6 @@ pub struct ColumnSpec {
     pub primary_key: Option<bool>,
     pub merge_key: Option<bool>,
     pub description: Option<String>,
-    pub precision: Option<u32>,
-    pub scale: Option<u32>,
-    pub timezone: Option<bool>,
-    pub unique: Option<bool>,
-    pub sort: Option<bool>,
-    pub partition: Option<bool>,
-    pub cluster: Option<bool>,
 }
 
 /// `columns` as a dict (`{id: {data_type: bigint}}`) or a list of column dicts with `name`.

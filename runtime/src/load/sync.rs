@@ -107,7 +107,12 @@ pub async fn sync<C: Connector, D: Destination>(
         tables: Vec::new(),
     };
     for def in C::TABLES {
-        if !options.resources.is_empty() && !options.resources.iter().any(|r| r == def.resource) {
+        let named = if options.resources.is_empty() {
+            C::SELECTED.contains(&def.resource)
+        } else {
+            options.resources.iter().any(|r| r == def.resource)
+        };
+        if !named {
             continue;
         }
         observe(Event::Started {

@@ -147,7 +147,7 @@ pub fn main<C: Connector>() -> ExitCode {
             );
             return ExitCode::from(2);
         }
-        None => C::RESOURCES.to_vec(),
+        None => C::SELECTED.to_vec(),
     };
     match runtime.block_on(run::<C>(&args, &resources)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,23 +17,25 @@ use crate::spec::raw;
 use crate::spec::{Document, Path};
 use serde_json::Value;
 
-/// Resolves a type-checked spec into a connector. `checked` is the document's value
-/// tree without the values that failed to type-check.
+/// Resolves a type-checked spec into a connector and the warnings about it (see
+/// [`Resolver::warn`]). `checked` is the document's value tree without the values that
+/// failed to type-check.
 pub fn resolve(
     document: &Document,
     checked: &Value,
     spec: &raw::SpecFile,
-) -> Result<Connector, Vec<Problem>> {
+) -> Result<(Connector, Vec<Problem>), Vec<Problem>> {
     let mut r = Resolver {
         document,
         parent_refs: Vec::new(),
         connector_name: String::new(),
         checked,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let connector = r.connector(spec);
     if r.problems.is_empty() {
-        Ok(connector)
+        Ok((connector, r.warnings))
     } else {
         Err(r.problems)
     }
@@ -47,9 +49,17 @@ struct Resolver<'a> {
     connector_name: String,
     checked: &'a Value,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
 impl Resolver<'_> {
+    /// Something the spec says that works but that the user should know about: a
+    /// deprecated form, a setting that changes nothing.
+    #[allow(dead_code)]
+    fn warn(&mut self, warning: Problem) {
+        self.warnings.push(warning);
+    }
+
     fn problem(&mut self, problem: Problem) {
         self.problems.push(problem);
     }
@@ -144,6 +154,7 @@ impl Resolver<'_> {
             retry,
             resources,
             settings: Vec::new(),
+            warnings: Vec::new(),
         };
         connector.settings = settings::settings(&connector);
         connector

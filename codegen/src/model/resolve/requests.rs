@@ -235,6 +235,7 @@ impl Resolver<'_> {
             incremental,
             primary_key,
             write_disposition,
+            selected: spec.selected.unwrap_or(true),
             table_name,
             merge_key,
             fields,
