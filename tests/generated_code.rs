@@ -100,7 +100,7 @@ async fn every_dlt_type_is_read_and_requests_follow_the_spec() {
         })))
         .mount(&server)
         .await;
-    let mut config = tricky::Config::new("tok-998877");
+    let mut config = tricky::Config::new("tok-998877", "desk-key");
     config.base_url = format!("{}/v2/", server.uri());
     let client = tricky::Client::new(config).unwrap();
 

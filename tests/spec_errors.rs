@@ -117,7 +117,7 @@ DIR/p.yaml:11:53: error: `cursor_path` is not a setting of the `offset` paginato
 }
 
 #[test]
-fn columns_types_dispositions_and_primary_keys_are_checked() {
+fn columns_types_and_dispositions_are_checked() {
     let text = format!(
         "{GOOD_CLIENT}resource_defaults:
   primary_key: id
@@ -136,8 +136,6 @@ resources:
     assert_eq!(
         errors("c.yaml", &text),
         "\
-DIR/c.yaml:5:3: error: primary key `id` is not a column of `b` (at `resource_defaults.primary_key`)
-  hint: add `id` to `columns`
 DIR/c.yaml:8:5: error: unknown write disposition `upsert` (at `resources[0].write_disposition`)
   hint: `upsert` is a merge strategy: write `{disposition: merge, strategy: upsert}`
 DIR/c.yaml:10:12: error: unknown data_type `integer` (at `resources[0].columns.id.data_type`)
@@ -146,7 +144,7 @@ DIR/c.yaml:11:14: error: unknown data_type `timestmp` (at `resources[0].columns.
   hint: did you mean `timestamp`?
 DIR/c.yaml:13:45: error: unknown merge strategy `scd3` (at `resources[1].write_disposition.strategy`)
   hint: did you mean `scd2`?
-5 errors"
+4 errors"
     );
 }
 
@@ -455,4 +453,56 @@ resources:
         .map(|f| f.name.as_str())
         .collect();
     assert_eq!(fields, ["id", "email"]);
+}
+
+/// As in dlt, `columns` may name only some columns: a primary key outside them is
+/// accepted (read from the record's other fields), with a warning when it looks like a
+/// typo of a declared column. dlt-init-openapi's `total_path: ""` and an empty
+/// `data_selector` mean "none", and an empty basic-auth password is no secret.
+#[test]
+fn what_dlt_accepts_is_accepted() {
+    let text = "\
+client:
+  base_url: https://api.example.com
+  auth: { type: http_basic, username: { secret: api_key }, password: '' }
+  paginator: { type: offset, limit: 10, total_path: '' }
+resources:
+  - name: tickets
+    primary_key: [ticket_id, idd]
+    endpoint: { path: tickets, data_selector: '' }
+    columns:
+      id: { data_type: bigint }
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.yaml");
+    std::fs::write(&path, text).unwrap();
+    let connector = connectorgen::load(&path).unwrap();
+    let warnings: Vec<String> = connector
+        .warnings
+        .iter()
+        .map(|w| {
+            w.to_string()
+                .replace(&dir.path().display().to_string(), "DIR")
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        ["DIR/desk.yaml:7:5: warning: primary key `idd` is not a declared column of `tickets` (at `resources[0].primary_key`)\n  \
+          hint: did you mean `id`? (a key outside `columns` is read from the record's other fields)"]
+    );
+    let resource = &connector.resources[0];
+    assert_eq!(resource.primary_key, ["ticket_id", "idd"]);
+    assert_eq!(resource.data_selector, None);
+    match &resource.paginator {
+        connectorgen::model::Paginator::Offset(offset) => assert_eq!(offset.total_path, None),
+        other => panic!("{other:?}"),
+    }
+    let secrets: Vec<&str> = connector
+        .settings
+        .iter()
+        .map(|s| s.field.as_str())
+        .collect();
+    assert_eq!(secrets, ["base_url", "api_key"]);
+    let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
+    assert!(code.contains("password: Secret::new(\"\")"), "{code}");
 }

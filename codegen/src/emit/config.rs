@@ -296,7 +296,10 @@ fn auth(auth: &Auth, token_url_from_config: bool, uses: &mut SecretUses) -> Toke
                 Credential::Literal(user) => quote! { String::from(#user) },
                 Credential::Secret(user) => uses.text(&user.name),
             };
-            let password = uses.field("password", &password.name);
+            let password = match password {
+                Credential::Literal(text) => quote! { password: Secret::new(#text) },
+                Credential::Secret(secret) => uses.field("password", &secret.name),
+            };
             quote! {
                 rt::Auth::HttpBasic { username: #username, #password }
             }

@@ -321,16 +321,19 @@ pub fn check_auth(
                     .any(|pair| pair.trim() == format!("{name}={k}"))
             }),
         }),
-        Auth::HttpBasic { username, password } => secret(&password.name).is_none_or(|p| {
-            let user = match username {
-                Credential::Literal(u) => Some(u.clone()),
+        Auth::HttpBasic { username, password } => {
+            let value = |credential: &Credential| match credential {
+                Credential::Literal(text) => Some(text.clone()),
                 Credential::Secret(s) => secret(&s.name),
             };
-            use base64::Engine as _;
-            let expected = base64::engine::general_purpose::STANDARD
-                .encode(format!("{}:{p}", user.unwrap_or_default()));
-            header("authorization") == Some(format!("Basic {expected}"))
-        }),
+            value(password).is_none_or(|p| {
+                let user = value(username);
+                use base64::Engine as _;
+                let expected = base64::engine::general_purpose::STANDARD
+                    .encode(format!("{}:{p}", user.unwrap_or_default()));
+                header("authorization") == Some(format!("Basic {expected}"))
+            })
+        }
         Auth::OAuth2 { .. } => {
             header("authorization") == Some(format!("Bearer {}", super::OAUTH_TOKEN))
         }

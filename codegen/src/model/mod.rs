@@ -121,7 +121,8 @@ pub enum Auth {
     },
     HttpBasic {
         username: Credential,
-        password: SecretField,
+        /// A secret, or the empty string (an API key as the user name, no password).
+        password: Credential,
     },
     OAuth2 {
         access_token_url: String,
@@ -146,9 +147,10 @@ impl Auth {
             Auth::None => vec![],
             Auth::Bearer { token } => vec![token],
             Auth::ApiKey { key, .. } => vec![key],
-            Auth::HttpBasic { username, password } => {
-                credential(username).into_iter().chain([password]).collect()
-            }
+            Auth::HttpBasic { username, password } => credential(username)
+                .into_iter()
+                .chain(credential(password))
+                .collect(),
             Auth::OAuth2 {
                 client_id,
                 client_secret,

@@ -155,10 +155,17 @@ impl Resolver<'_> {
             }
             _ => {
                 let username = self.credential(spec.username.as_ref(), "username", at, connector);
-                Auth::HttpBasic {
-                    username,
-                    password: self.secret(spec.password.as_ref(), "password", at, connector),
-                }
+                // `password: ""` is no secret: APIs that take a key as the user name
+                // (Freshdesk) want an empty password.
+                let password = match &spec.password {
+                    Some(StringOr::String(text)) if text.is_empty() => {
+                        Credential::Literal(String::new())
+                    }
+                    other => {
+                        Credential::Secret(self.secret(other.as_ref(), "password", at, connector))
+                    }
+                };
+                Auth::HttpBasic { username, password }
             }
         }
     }

@@ -32,25 +32,24 @@ impl Resolver<'_> {
             Some(StringOr::String(key)) => vec![key.clone()],
             Some(StringOr::Full(keys)) => keys.clone(),
         };
-        if spec.columns.is_some() {
-            for key in &primary_key {
-                if !fields.iter().any(|f| &f.name == key) {
-                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-                    self.problem(
-                        Problem::new(
-                            origin.at(&Path::root().key("primary_key")),
-                            format!("primary key `{key}` is not a column of `{name}`"),
-                        )
-                        .hint(
-                            match did_you_mean(key, names.iter().copied()) {
-                                Some(best) => {
-                                    format!("did you mean `{best}`? or add `{key}` to `columns`")
-                                }
-                                None => format!("add `{key}` to `columns`"),
-                            },
-                        ),
-                    );
-                }
+        // dlt's `columns` may name only some columns: a key that is not among them is
+        // read from the record's other fields. One that looks like a typo of a declared
+        // column gets a warning.
+        for key in &primary_key {
+            if fields.iter().any(|f| &f.name == key) {
+                continue;
+            }
+            let names = fields.iter().map(|f| f.name.as_str());
+            if let Some(best) = did_you_mean(key, names) {
+                self.warn(
+                    Problem::new(
+                        origin.at(&Path::root().key("primary_key")),
+                        format!("primary key `{key}` is not a declared column of `{name}`"),
+                    )
+                    .hint(format!(
+                        "did you mean `{best}`? (a key outside `columns` is read from the record's other fields)"
+                    )),
+                );
             }
         }
         let table_name = spec.table_name.clone().unwrap_or_else(|| name.to_owned());

@@ -55,7 +55,6 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// Something the spec says that works but that the user should know about: a
     /// deprecated form, a setting that changes nothing.
-    #[allow(dead_code)]
     fn warn(&mut self, warning: Problem) {
         self.warnings.push(warning);
     }

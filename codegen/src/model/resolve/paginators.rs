@@ -141,7 +141,7 @@ impl Resolver<'_> {
                     has_more_path: self.checked_path(
                         at,
                         "has_more_path",
-                        spec.has_more_path.clone(),
+                        non_empty(&spec.has_more_path),
                     ),
                 };
                 self.stop_rule(
@@ -172,7 +172,7 @@ impl Resolver<'_> {
                     has_more_path: self.checked_path(
                         at,
                         "has_more_path",
-                        spec.has_more_path.clone(),
+                        non_empty(&spec.has_more_path),
                     ),
                 };
                 self.stop_rule(
@@ -204,7 +204,11 @@ impl Resolver<'_> {
                     ("cursor_body_path", &spec.cursor_body_path),
                     "cursor",
                 ),
-                has_more_path: self.checked_path(at, "has_more_path", spec.has_more_path.clone()),
+                has_more_path: self.checked_path(
+                    at,
+                    "has_more_path",
+                    non_empty(&spec.has_more_path),
+                ),
                 stop_after_empty_page: spec.stop_after_empty_page.unwrap_or(false),
             }),
             "json_link" | "json_response" => Paginator::JsonLink {
@@ -237,12 +241,18 @@ impl Resolver<'_> {
     }
 }
 
-/// `total_path` absent means `total`; `total_path: null` turns the rule off.
+/// `total_path` absent means `total`; `total_path: null` or `""` turns the rule off
+/// (dlt tests the path for truth; dlt-init-openapi writes `""`).
 fn total_path(spec: &PaginatorSpec) -> Option<String> {
     match &spec.total_path {
         None => Some("total".to_owned()),
-        Some(path) => path.clone(),
+        Some(path) => non_empty(path),
     }
+}
+
+/// An optional path, `""` counting as absent, as in dlt.
+fn non_empty(path: &Option<String>) -> Option<String> {
+    path.clone().filter(|path| !path.is_empty())
 }
 
 impl Resolver<'_> {

@@ -171,7 +171,9 @@ impl Resolver<'_> {
         let headers = self.headers(endpoint.headers.as_ref(), &origin.at(&ep.key("headers")));
         let json = self.json_body(endpoint, &origin.at(&ep.key("data")));
         let data = self.params(endpoint.data.as_ref(), &origin.at(&ep.key("data")));
-        if let Some(selector) = &endpoint.data_selector {
+        // An empty selector is no selector, as in dlt (which tests it for truth).
+        let selector = endpoint.data_selector.as_ref().filter(|s| !s.is_empty());
+        if let Some(selector) = selector {
             if let Err(message) = jsonpath::check(selector) {
                 self.problem(Problem::new(
                     origin.at(&ep.key("data_selector")),
@@ -181,7 +183,7 @@ impl Resolver<'_> {
         }
         // dlt's single-entity rule: `users/{id}` is one record, fetched once, unless the
         // endpoint (or resource_defaults) says otherwise.
-        let data_selector = match (&endpoint.data_selector, single_entity) {
+        let data_selector = match (selector, single_entity) {
             (Some(selector), _) => Some(selector.clone()),
             (None, true) => Some("$".to_owned()),
             (None, false) => None,
