@@ -779,6 +779,24 @@ async fn selector_bracket_quoted_keys() {
     assert_eq!(records.unwrap(), vec![json!({"id": 1})]);
 }
 
+/// Paths as dlt's jsonpath-ng reads them: `the-data.[*].'the invoice'` is
+/// `$['the-data'][*]['the invoice']`.
+#[tokio::test]
+async fn selector_in_jsonpath_ng_syntax() {
+    let (records, _) = case(
+        |_| {
+            ok(json!({"the-data": [
+                {"the invoice": {"id": 1}},
+                {"the invoice": {"id": 2}},
+                {"other": {"id": 3}}
+            ]}))
+        },
+        Client::selector_jsonpath_ng,
+    )
+    .await;
+    assert_eq!(records.unwrap(), vec![json!({"id": 1}), json!({"id": 2})]);
+}
+
 // ---------------------------------------------------------------- response actions
 
 /// dlt response_actions: `{status_code: 404, action: ignore}` on a page in the middle

@@ -2,7 +2,7 @@
 
 use super::Resolver;
 use crate::diagnostics::{suggest, Problem};
-use crate::model::{jsonpath, DataType, IncrementalModel};
+use crate::model::{DataType, IncrementalModel};
 use crate::spec::raw;
 use crate::spec::Path;
 use serde_json::Value;
@@ -16,12 +16,7 @@ impl Resolver<'_> {
         at: &Path,
         column: Option<DataType>,
     ) -> IncrementalModel {
-        if let Err(message) = jsonpath::check(&spec.cursor_path) {
-            self.problem(Problem::new(
-                at.key("cursor_path"),
-                format!("cursor_path {message}"),
-            ));
-        }
+        let cursor_path = self.json_path(at.key("cursor_path"), "cursor_path", &spec.cursor_path);
         let cursor_type = match column {
             Some(DataType::Timestamp) => "Timestamp",
             Some(DataType::Date) => "Date",
@@ -61,7 +56,7 @@ impl Resolver<'_> {
             }
         };
         IncrementalModel {
-            cursor_path: spec.cursor_path.clone(),
+            cursor_path,
             cursor_type,
             initial_value: spec.initial_value.as_ref().map(Value::to_string),
             end_value: spec.end_value.as_ref().map(Value::to_string),

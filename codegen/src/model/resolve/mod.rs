@@ -59,6 +59,18 @@ impl Resolver<'_> {
         self.warnings.push(warning);
     }
 
+    /// The JSONPath setting `key`, written at `at`, in the form the runtime compiles
+    /// (see [`jsonpath::check`]); as written, with a problem, when it is no path.
+    fn json_path(&mut self, at: Path, key: &str, path: &str) -> String {
+        match jsonpath::check(path) {
+            Ok(path) => path,
+            Err(message) => {
+                self.problem(Problem::new(at, format!("{key} {message}")));
+                path.to_owned()
+            }
+        }
+    }
+
     fn problem(&mut self, problem: Problem) {
         self.problems.push(problem);
     }

@@ -3,7 +3,7 @@
 
 use super::Resolver;
 use crate::diagnostics::{suggest, Problem};
-use crate::model::{jsonpath, Cursor, Offset, PageNumber, Paginator, Target};
+use crate::model::{Cursor, Offset, PageNumber, Paginator, Target};
 use crate::spec::raw::{PaginatorSpec, StringOr};
 use crate::spec::Path;
 use serde_json::Value;
@@ -285,11 +285,7 @@ impl Resolver<'_> {
 
     /// A JSONPath setting, checked.
     fn checked_path(&mut self, at: &Path, key: &str, path: Option<String>) -> Option<String> {
-        if let Some(Err(message)) = path.as_deref().map(jsonpath::check) {
-            self.problems
-                .push(Problem::new(at.key(key), format!("{key} {message}")));
-        }
-        path
+        path.map(|path| self.json_path(at.key(key), key, &path))
     }
 
     fn stop_rule(&mut self, at: &Path, kind: &str, has_one: bool, maximum: &str) {

@@ -172,19 +172,15 @@ impl Resolver<'_> {
         let json = self.json_body(endpoint, &origin.at(&ep.key("data")));
         let data = self.params(endpoint.data.as_ref(), &origin.at(&ep.key("data")));
         // An empty selector is no selector, as in dlt (which tests it for truth).
-        let selector = endpoint.data_selector.as_ref().filter(|s| !s.is_empty());
-        if let Some(selector) = selector {
-            if let Err(message) = jsonpath::check(selector) {
-                self.problem(Problem::new(
-                    origin.at(&ep.key("data_selector")),
-                    format!("data_selector {message}"),
-                ));
-            }
-        }
+        let selector = endpoint
+            .data_selector
+            .as_ref()
+            .filter(|s| !s.is_empty())
+            .map(|s| self.json_path(origin.at(&ep.key("data_selector")), "data_selector", s));
         // dlt's single-entity rule: `users/{id}` is one record, fetched once, unless the
         // endpoint (or resource_defaults) says otherwise.
         let data_selector = match (selector, single_entity) {
-            (Some(selector), _) => Some(selector.clone()),
+            (Some(selector), _) => Some(selector),
             (None, true) => Some("$".to_owned()),
             (None, false) => None,
         };
