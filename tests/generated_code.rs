@@ -201,3 +201,26 @@ fn record_types_are_singular_unless_that_collides() {
         ]
     );
 }
+
+/// A secret the spec names as dlt does (`dlt.secrets["sources.desk.key"]`) is read
+/// from the connector's own variable, else from dlt's `SOURCES__DESK__KEY`, and a
+/// missing one names every place it may be put.
+#[test]
+fn a_secret_named_as_dlt_names_it_is_read_as_dlt_reads_it() {
+    std::env::set_var("TRICKY_API_ACCESS_TOKEN", "tok");
+    std::env::remove_var("TRICKY_API_SOURCES_DESK_KEY");
+    std::env::remove_var("SOURCES__DESK__KEY");
+    let missing = tricky::Config::from_env().unwrap_err().to_string();
+    assert_eq!(
+        missing,
+        "secret `sources.desk.key` is not set: set the environment variable \
+         TRICKY_API_SOURCES_DESK_KEY or SOURCES__DESK__KEY, or `key` under [sources.desk] \
+         in .dlt/secrets.toml"
+    );
+    std::env::set_var("SOURCES__DESK__KEY", "from-dlt");
+    let config = tricky::Config::from_env().unwrap();
+    assert_eq!(config.sources_desk_key.expose(), "from-dlt");
+    std::env::set_var("TRICKY_API_SOURCES_DESK_KEY", "own");
+    let config = tricky::Config::from_env().unwrap();
+    assert_eq!(config.sources_desk_key.expose(), "own");
+}

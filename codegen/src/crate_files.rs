@@ -126,9 +126,18 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                 SettingKind::Url { default, what, .. } => {
                     format!("optional; replaces {what} of the spec, `{default}`")
                 }
-                SettingKind::Secret { used_as } => {
-                    format!("secret `{}` ({used_as})", setting.field)
-                }
+                SettingKind::Secret {
+                    used_as,
+                    dlt_name: None,
+                } => format!("secret `{}` ({used_as})", setting.field),
+                SettingKind::Secret {
+                    used_as,
+                    dlt_name: Some(dlt),
+                } => format!(
+                    "secret `{}` ({used_as}); else dlt's `{}` or `{dlt}` in .dlt/secrets.toml",
+                    setting.field,
+                    dlt_env_var(dlt)
+                ),
             },
         })
         .collect::<Vec<_>>();
@@ -147,6 +156,15 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
         first_fn => first.map(|r| r.fn_name.clone()),
         first_name => first.map(|r| r.name.clone()),
     })
+}
+
+/// dlt's environment variable for a secret name: `sources.github.token` ->
+/// `SOURCES__GITHUB__TOKEN` (the runtime's `env::dlt_env_var`).
+fn dlt_env_var(name: &str) -> String {
+    name.split('.')
+        .map(str::to_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .join("__")
 }
 
 /// A TOML basic string.

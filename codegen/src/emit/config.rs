@@ -32,7 +32,13 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
     });
     let secrets_from_env = secrets.iter().map(|secret| {
         let var = &secret.env_var;
-        quote! { rt::env::secret(#var)? }
+        match &secret.kind {
+            SettingKind::Secret {
+                dlt_name: Some(name),
+                ..
+            } => quote! { rt::env::secret_or_dlt(#var, #name)? },
+            _ => quote! { rt::env::secret(#var)? },
+        }
     });
     let urls_from_env = settings.iter().filter_map(|setting| {
         let SettingKind::Url { .. } = setting.kind else {
@@ -48,8 +54,12 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
     });
     let env_list = settings
         .iter()
-        .map(|setting| match setting.kind {
+        .map(|setting| match &setting.kind {
             SettingKind::Url { .. } => format!("`{}` (optional)", setting.env_var),
+            SettingKind::Secret {
+                dlt_name: Some(name),
+                ..
+            } => format!("`{}` (else dlt's `{name}`)", setting.env_var),
             SettingKind::Secret { .. } => format!("`{}`", setting.env_var),
         })
         .collect::<Vec<_>>()
@@ -136,9 +146,13 @@ fn field(setting: &Setting) -> TokenStream {
             ));
             quote! { #docs pub #name: String, }
         }
-        SettingKind::Secret { used_as } => {
+        SettingKind::Secret { used_as, dlt_name } => {
+            let dlt = match dlt_name {
+                Some(name) => format!(", else as dlt reads `{name}`"),
+                None => String::new(),
+            };
             let docs = doc(&format!(
-                "Secret `{}`: {used_as}.\n`from_env` reads it from `{}`.",
+                "Secret `{}`: {used_as}.\n`from_env` reads it from `{}`{dlt}.",
                 setting.field, setting.env_var
             ));
             quote! { #docs pub #name: Secret, }

@@ -91,14 +91,20 @@ pub enum SettingKind {
     Secret {
         /// What it is used as, for docs: `api key sent as query parameter \`key\``.
         used_as: String,
+        /// dlt's name for it, when the spec uses one (see [`SecretField::dlt_name`]).
+        dlt_name: Option<String>,
     },
 }
 
 /// A value supplied at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecretField {
-    /// The secret's name (`api_key`); also the `Config` field that holds it.
+    /// The `Config` field that holds it: the name as written (`api_key`), or for a
+    /// dlt name the same in snake_case (`sources_github_token`).
     pub name: String,
+    /// The name when written as dlt writes it, `dlt.secrets["sources.github.token"]`:
+    /// the connector then also reads it as dlt does.
+    pub dlt_name: Option<String>,
 }
 
 /// A value that is either written in the spec or supplied at run time.

@@ -99,6 +99,7 @@ impl Schema {
 
     /// Records `table` as it is now (replacing what was known of it). A table without
     /// columns is left out: no destination has made it.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn remember(&mut self, table: &TableSchema) {
         if table.columns.is_empty() {
             return;

@@ -195,18 +195,20 @@ impl Resolver<'_> {
         at: &Path,
         connector: &str,
     ) -> SecretField {
-        let name = match value {
-            None => field.to_owned(),
-            Some(StringOr::Full(reference)) => reference.secret.clone(),
+        let (name, dlt_name) = match value {
+            None => (field.to_owned(), None),
+            Some(StringOr::Full(reference)) => (reference.secret.clone(), None),
             Some(StringOr::String(text)) => match secret_reference(text) {
-                Some(name) => name,
+                // dlt's names are dotted paths (`sources.github.token`); the field is
+                // the same in snake_case.
+                Some(dlt) => (sanitize::snake(&dlt.replace('.', "_")), Some(dlt)),
                 None => {
                     let env = super::settings::env_var(connector, field);
                     self.problem(
                         Problem::new(at.key(field), format!("`{field}` holds a literal secret; specs are checked into git"))
                             .hint(format!("write `{field}: {{secret: {field}}}` (or leave `{field}` out) and supply the value at run time, e.g. in the environment variable {env}")),
                     );
-                    field.to_owned()
+                    (field.to_owned(), None)
                 }
             },
         };
@@ -228,7 +230,7 @@ impl Resolver<'_> {
                 .hint(format!("name it `{name}_secret`")),
             );
         }
-        SecretField { name }
+        SecretField { name, dlt_name }
     }
 
     pub(super) fn retry(&mut self, retry: Option<&raw::RetrySpec>, at: &Path) -> Retry {
@@ -265,12 +267,20 @@ impl Resolver<'_> {
     }
 }
 
-/// `dlt.secrets["api_key"]` (as in dlt's Python configs) names the secret `api_key`.
+/// `dlt.secrets["sources.github.token"]` (as in dlt's Python configs) names the secret
+/// `sources.github.token`: dot-separated names, none of them empty.
 pub(super) fn secret_reference(text: &str) -> Option<String> {
     let inner = text
         .trim()
         .strip_prefix("dlt.secrets[")?
         .strip_suffix(']')?;
     let name = inner.trim_matches(|c| c == '"' || c == '\'');
-    (name.len() + 2 == inner.len() && !name.is_empty()).then(|| name.to_owned())
+    let well_formed = name.len() + 2 == inner.len()
+        && name.split('.').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        });
+    well_formed.then(|| name.to_owned())
 }

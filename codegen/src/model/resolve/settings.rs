@@ -43,6 +43,7 @@ pub(super) fn settings(connector: &Connector) -> Vec<Setting> {
             env_var: env_var(&connector.name, &secret.name),
             kind: SettingKind::Secret {
                 used_as: used_as(owner(connector, &secret.name), &secret.name),
+                dlt_name: secret.dlt_name.clone(),
             },
         });
     }
