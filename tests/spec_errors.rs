@@ -506,3 +506,31 @@ resources:
     let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
     assert!(code.contains("password: Secret::new(\"\")"), "{code}");
 }
+
+/// dlt-init-openapi's `FILL_ME_IN` never reaches a URL; a base URL placeholder must be
+/// a name a setting can take.
+#[test]
+fn fill_me_in_and_bad_base_url_placeholders_are_located() {
+    let text = "\
+client:
+  base_url: https://{company-domain}.example.com/{base_url}/
+  paginator: single_page
+resources:
+  - name: things
+    endpoint:
+      path: accounts/{account_id}/things
+      params:
+        account_id: FILL_ME_IN
+";
+    assert_eq!(
+        errors("things.yaml", text),
+        "\
+DIR/things.yaml:2:3: error: placeholder `{company-domain}` in base_url is not a snake_case name (at `client.base_url`)
+  hint: it becomes a setting of the connector: name it `{company_domain}`
+DIR/things.yaml:2:3: error: placeholder `{base_url}` in base_url is also the name of another setting (at `client.base_url`)
+  hint: rename it, e.g. `{base_url_part}`
+DIR/things.yaml:9:9: error: `FILL_ME_IN` is still to be filled in (at `resources[0].endpoint.params.account_id`)
+  hint: dlt-init-openapi leaves it for you: write the value here, or make it a setting with a `{name}` placeholder in `client.base_url`
+3 errors"
+    );
+}

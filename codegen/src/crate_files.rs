@@ -126,6 +126,10 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                 SettingKind::Url { default, what, .. } => {
                     format!("optional; replaces {what} of the spec, `{default}`")
                 }
+                SettingKind::BaseUrlPart => format!(
+                    "`{{{}}}` in the base URL `{}`",
+                    setting.field, connector.base_url
+                ),
                 SettingKind::Secret {
                     used_as,
                     dlt_name: None,

@@ -100,6 +100,15 @@ pub fn dlt_env_var(name: &str) -> String {
         .join("__")
 }
 
+/// A required setting that is not secret, e.g. `PIPEDRIVE_COMPANY_DOMAIN`.
+pub fn required(var: &str) -> Result<String> {
+    optional(var).ok_or_else(|| {
+        Error::Config(format!(
+            "environment variable {var} is not set; set it to the setting's value"
+        ))
+    })
+}
+
 /// An optional setting, e.g. `EVENTS_BASE_URL`.
 pub fn optional(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|value| !value.is_empty())

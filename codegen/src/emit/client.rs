@@ -24,6 +24,11 @@ pub fn client(connector: &Connector) -> TokenStream {
     let fan_out_init = has_children.then(|| quote! { fan_out: config.fan_out, });
     let client_doc = doc(&format!("A client of the `{}` API.", connector.name));
     let connector_impl = connector_impl(connector);
+    let client_config = if connector.has_base_url_parts() {
+        quote! { config.into_client_config()? }
+    } else {
+        quote! { config.into_client_config() }
+    };
     quote! {
         #config
 
@@ -39,7 +44,7 @@ pub fn client(connector: &Connector) -> TokenStream {
             pub fn new(config: Config) -> Result<Self> {
                 Ok(Client {
                     #fan_out_init
-                    inner: rt::Client::new(config.into_client_config())?,
+                    inner: rt::Client::new(#client_config)?,
                 })
             }
 

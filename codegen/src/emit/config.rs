@@ -12,13 +12,17 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
     let settings = &connector.settings;
     let fields = settings.iter().map(field);
     let constants = settings.iter().filter_map(constant);
-    let secrets: Vec<&Setting> = settings
+    // What `Config::new` takes: the settings without a default.
+    let required: Vec<&Setting> = settings
         .iter()
-        .filter(|s| matches!(s.kind, SettingKind::Secret { .. }))
+        .filter(|s| !matches!(s.kind, SettingKind::Url { .. }))
         .collect();
-    let params = secrets.iter().map(|secret| {
-        let field = ident(&secret.field);
-        quote! { #field: impl Into<Secret> }
+    let params = required.iter().map(|setting| {
+        let field = ident(&setting.field);
+        match setting.kind {
+            SettingKind::Secret { .. } => quote! { #field: impl Into<Secret> },
+            _ => quote! { #field: impl Into<String> },
+        }
     });
     let inits = settings.iter().map(|setting| {
         let field = ident(&setting.field);
@@ -27,17 +31,20 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
                 let constant = ident(constant);
                 quote! { #field: String::from(Self::#constant), }
             }
-            SettingKind::Secret { .. } => quote! { #field: #field.into(), },
+            SettingKind::BaseUrlPart | SettingKind::Secret { .. } => {
+                quote! { #field: #field.into(), }
+            }
         }
     });
-    let secrets_from_env = secrets.iter().map(|secret| {
-        let var = &secret.env_var;
-        match &secret.kind {
+    let required_from_env = required.iter().map(|setting| {
+        let var = &setting.env_var;
+        match &setting.kind {
             SettingKind::Secret {
                 dlt_name: Some(name),
                 ..
             } => quote! { rt::env::secret_or_dlt(#var, #name)? },
-            _ => quote! { rt::env::secret(#var)? },
+            SettingKind::Secret { .. } => quote! { rt::env::secret(#var)? },
+            _ => quote! { rt::env::required(#var)? },
         }
     });
     let urls_from_env = settings.iter().filter_map(|setting| {
@@ -56,6 +63,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
         .iter()
         .map(|setting| match &setting.kind {
             SettingKind::Url { .. } => format!("`{}` (optional)", setting.env_var),
+            SettingKind::BaseUrlPart => format!("`{}`", setting.env_var),
             SettingKind::Secret {
                 dlt_name: Some(name),
                 ..
@@ -79,7 +87,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
     });
     let fan_out_init = has_children.then(|| quote! { fan_out: rt::FanOut::default(), });
     // `new()` without arguments wants a `Default` impl (clippy::new_without_default).
-    let default_impl = secrets.is_empty().then(|| {
+    let default_impl = required.is_empty().then(|| {
         quote! {
             impl Default for Config {
                 fn default() -> Self {
@@ -117,7 +125,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
 
             #from_env_doc
             pub fn from_env() -> Result<Self> {
-                let mut config = Self::new(#(#secrets_from_env),*);
+                let mut config = Self::new(#(#required_from_env),*);
                 #(#urls_from_env)*
                 Ok(config)
             }
@@ -143,6 +151,13 @@ fn field(setting: &Setting) -> TokenStream {
                 "{}; default [`Config::{constant}`].\n`from_env` reads it from `{}` when set.",
                 capitalized(what),
                 setting.env_var
+            ));
+            quote! { #docs pub #name: String, }
+        }
+        SettingKind::BaseUrlPart => {
+            let docs = doc(&format!(
+                "`{{{}}}` in the base URL.\n`from_env` reads it from `{}`.",
+                setting.field, setting.env_var
             ));
             quote! { #docs pub #name: String, }
         }
@@ -216,16 +231,40 @@ fn into_client_config(connector: &Connector, has_children: bool) -> TokenStream 
             .map(|(name, value)| quote! { (String::from(#name), String::from(#value)) });
         quote! { headers: Vec::from([#(#headers),*]), }
     });
-    quote! {
-        fn into_client_config(self) -> rt::ClientConfig {
-            let Config { #(#bindings,)* retry, timeout, #rest } = self;
-            rt::ClientConfig {
-                #client_auth
-                #endpoint_auth
-                #headers
-                retry,
-                timeout,
-                ..rt::ClientConfig::new(base_url)
+    let client_config = quote! {
+        rt::ClientConfig {
+            #client_auth
+            #endpoint_auth
+            #headers
+            retry,
+            timeout,
+            ..rt::ClientConfig::new(base_url)
+        }
+    };
+    let parts: Vec<_> = connector
+        .settings
+        .iter()
+        .filter(|s| s.kind == SettingKind::BaseUrlPart)
+        .map(|s| {
+            let name = &s.field;
+            let field = ident(name);
+            quote! { (#name, #field.as_str()) }
+        })
+        .collect();
+    if parts.is_empty() {
+        quote! {
+            fn into_client_config(self) -> rt::ClientConfig {
+                let Config { #(#bindings,)* retry, timeout, #rest } = self;
+                #client_config
+            }
+        }
+    } else {
+        quote! {
+            /// Fails when a part of the base URL is not URL-safe.
+            fn into_client_config(self) -> Result<rt::ClientConfig> {
+                let Config { #(#bindings,)* retry, timeout, #rest } = self;
+                let base_url = rt::ClientConfig::fill_base_url(&base_url, &[#(#parts),*])?;
+                Ok(#client_config)
             }
         }
     }

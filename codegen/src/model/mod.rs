@@ -47,6 +47,13 @@ impl Connector {
         secrets
     }
 
+    /// Whether the base URL has placeholders that settings fill.
+    pub fn has_base_url_parts(&self) -> bool {
+        self.settings
+            .iter()
+            .any(|s| matches!(s.kind, SettingKind::BaseUrlPart))
+    }
+
     /// The setting held in the `Config` field `field`.
     pub fn setting(&self, field: &str) -> Option<&Setting> {
         self.settings.iter().find(|setting| setting.field == field)
@@ -87,6 +94,9 @@ pub enum SettingKind {
         /// What it is, for docs: `the API's base URL`.
         what: &'static str,
     },
+    /// A placeholder of the base URL (`{company_domain}`): an argument of
+    /// `Config::new`, required in the environment, filled in when the client is made.
+    BaseUrlPart,
     /// A secret: an argument of `Config::new`, required in the environment.
     Secret {
         /// What it is used as, for docs: `api key sent as query parameter \`key\``.

@@ -44,6 +44,27 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// A base URL with its `{name}` placeholders filled (`https://{company_domain}.pipedrive.com`).
+    /// A value goes in as it is, so it may only hold URL-safe characters (letters,
+    /// digits, `-`, `.`, `_`, `~`): anything else could change the host or the path.
+    pub fn fill_base_url(template: &str, values: &[(&str, &str)]) -> Result<String> {
+        let mut url = template.to_owned();
+        for (name, value) in values {
+            let safe = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));
+            if !safe {
+                return Err(Error::Config(format!(
+                    "setting `{name}` is `{value}`, which cannot go into the base URL \
+                     {template}: use letters, digits, `-`, `.`, `_` or `~`"
+                )));
+            }
+            url = url.replace(&format!("{{{name}}}"), value);
+        }
+        Ok(url)
+    }
+
     /// dlt's defaults: no auth, no headers, dlt's retry policy, a 60 s request timeout.
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientConfig {

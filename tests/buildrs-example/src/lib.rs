@@ -30,6 +30,11 @@ pub mod paginators {
     include!(concat!(env!("OUT_DIR"), "/paginators.rs"));
 }
 
+/// A config as dlt users write them (tests/dlt_configs.rs).
+pub mod pipedrive {
+    include!(concat!(env!("OUT_DIR"), "/pipedrive.rs"));
+}
+
 /// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
 /// (which is therefore code that compiles).
 pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));

@@ -14,7 +14,7 @@ const AUTH_TYPES: &[&str] = &[
     "oauth2_client_credentials",
 ];
 /// Fields of the generated `Config` that a secret may not take.
-const CONFIG_FIELDS: &[&str] = &[
+pub(super) const CONFIG_FIELDS: &[&str] = &[
     "base_url",
     "retry",
     "timeout",

@@ -109,6 +109,7 @@ impl Resolver<'_> {
             .unwrap_or_default();
         let name = spec.name.clone().unwrap_or(stem);
         self.connector_name = name.clone();
+        self.check_fill_me_in(self.checked, Path::root());
         if !name.chars().any(|c| c.is_ascii_alphanumeric()) {
             self.problem(
                 Problem::new(
@@ -168,7 +169,67 @@ impl Resolver<'_> {
             warnings: Vec::new(),
         };
         connector.settings = settings::settings(&connector);
+        self.check_base_url_parts(&connector);
         connector
+    }
+
+    /// dlt-init-openapi writes `FILL_ME_IN` where only the user knows the value (a path
+    /// parameter, a base URL): such a value must not reach a URL.
+    fn check_fill_me_in(&mut self, value: &Value, at: Path) {
+        match value {
+            Value::String(text) if text.contains("FILL_ME_IN") => self.problem(
+                Problem::new(at, "`FILL_ME_IN` is still to be filled in")
+                    .hint("dlt-init-openapi leaves it for you: write the value here, or make it a setting with a `{name}` placeholder in `client.base_url`"),
+            ),
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    self.check_fill_me_in(item, at.index(index));
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    self.check_fill_me_in(item, at.key(key));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Placeholders of the base URL become `Config` fields: each must be a field name
+    /// no other setting has.
+    fn check_base_url_parts(&mut self, connector: &Connector) {
+        let at = Path::root().key("client").key("base_url");
+        if let Err(message) = template::scan(&connector.base_url) {
+            self.problem(Problem::new(at.clone(), format!("base_url: {message}")));
+        }
+        for (index, setting) in connector.settings.iter().enumerate() {
+            if setting.kind != SettingKind::BaseUrlPart {
+                continue;
+            }
+            let name = &setting.field;
+            let ident = crate::sanitize::snake(name);
+            let taken = auth::CONFIG_FIELDS.contains(&name.as_str())
+                || connector.settings[..index]
+                    .iter()
+                    .chain(&connector.settings[index + 1..])
+                    .any(|other| other.field == *name);
+            if ident != *name {
+                self.problem(
+                    Problem::new(
+                        at.clone(),
+                        format!("placeholder `{{{name}}}` in base_url is not a snake_case name"),
+                    )
+                    .hint(format!(
+                        "it becomes a setting of the connector: name it `{{{ident}}}`"
+                    )),
+                );
+            } else if taken {
+                self.problem(
+                    Problem::new(at.clone(), format!("placeholder `{{{name}}}` in base_url is also the name of another setting"))
+                        .hint(format!("rename it, e.g. `{{{name}_part}}`")),
+                );
+            }
+        }
     }
 
     fn headers(

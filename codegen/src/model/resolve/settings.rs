@@ -3,6 +3,7 @@
 //! different ones) and every secret, each with its environment variable. The emitter
 //! and the README read them from here.
 
+use crate::model::template;
 use crate::model::*;
 use crate::sanitize;
 
@@ -27,6 +28,14 @@ pub(super) fn settings(connector: &Connector) -> Vec<Setting> {
         },
     };
     let mut settings = vec![url("base_url", &connector.base_url, "the API's base URL")];
+    // `https://{company_domain}.pipedrive.com`: each placeholder is a setting.
+    for part in template::holes(&connector.base_url) {
+        settings.push(Setting {
+            env_var: env_var(&connector.name, &part),
+            field: part,
+            kind: SettingKind::BaseUrlPart,
+        });
+    }
     if let Auth::OAuth2 {
         access_token_url, ..
     } = &connector.auth
