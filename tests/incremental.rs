@@ -190,3 +190,44 @@ async fn sorted_rows_stop_paging_at_the_end_of_the_range() {
     );
     assert_eq!(param(&requests[0], "since").as_deref(), Some("3"));
 }
+
+/// dlt's `lag` re-reads a window before the last value (records there are not taken
+/// for duplicates), `range_start: open` leaves out a record at exactly the start, and
+/// `{incremental.initial_value}` is the spec's initial value on every run.
+#[tokio::test]
+async fn a_lag_re_reads_a_window_and_an_open_start_leaves_out_its_boundary() {
+    let rows = Arc::new(Mutex::new(
+        (1..=5)
+            .map(|id| ticket(id, id as u32 + 1))
+            .collect::<Vec<_>>(),
+    ));
+    let server = server(rows).await;
+    let client = client(&server);
+    let ids =
+        |records: Vec<incremental::Windowed>| records.iter().map(|r| r.id).collect::<Vec<_>>();
+
+    let mut first = client.windowed_incremental(None);
+    let handle = first.handle().unwrap();
+    let records: Vec<_> = (&mut first).try_collect().await.unwrap();
+    assert_eq!(ids(records), [1, 2, 3, 4, 5]);
+    let state = handle.state().unwrap();
+    assert_eq!(state.last_value, Some(json!("2024-01-06T00:00:00Z")));
+
+    let second: Vec<_> = client
+        .windowed_incremental(Some(state))
+        .try_collect()
+        .await
+        .unwrap();
+    // The window starts a day before the last value: ticket 4 (exactly at the start)
+    // is left out by the open start, ticket 5 is read again.
+    assert_eq!(ids(second), [5]);
+    let last = server.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(
+        param(&last, "updated_since").as_deref(),
+        Some("2024-01-05T00:00:00Z")
+    );
+    assert_eq!(
+        param(&last, "created_after").as_deref(),
+        Some("2024-01-01T00:00:00Z")
+    );
+}

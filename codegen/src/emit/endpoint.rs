@@ -182,7 +182,32 @@ fn incremental(incremental: &IncrementalModel) -> TokenStream {
         quote! { rt::incremental::OnMissing::#on_missing },
         incremental.on_cursor_value_missing == "Raise",
     );
-    fields.with_default(quote! { rt::incremental::Incremental }, 8)
+    let last_value_func = ident(incremental.last_value_func);
+    fields.set(
+        "last_value_func",
+        quote! { rt::incremental::LastValueFunc::#last_value_func },
+        incremental.last_value_func == "Max",
+    );
+    let range_start = ident(incremental.range_start);
+    fields.set(
+        "range_start",
+        quote! { rt::incremental::Bound::#range_start },
+        incremental.range_start == "Closed",
+    );
+    let range_end = ident(incremental.range_end);
+    fields.set(
+        "range_end",
+        quote! { rt::incremental::Bound::#range_end },
+        incremental.range_end == "Open",
+    );
+    fields.set_some(
+        "lag",
+        incremental.lag.map(|lag| {
+            let lag = Literal::f64_unsuffixed(lag);
+            quote! { #lag }
+        }),
+    );
+    fields.with_default(quote! { rt::incremental::Incremental }, 12)
 }
 
 /// A paginator, its settings compared with dlt's defaults (the runtime's `DEFAULT`s).

@@ -288,6 +288,13 @@ pub struct IncrementalModel {
     pub row_order: Option<&'static str>,
     /// `Raise`, `Include` or `Exclude`.
     pub on_cursor_value_missing: &'static str,
+    /// `Max` or `Min`.
+    pub last_value_func: &'static str,
+    /// `Closed` or `Open`.
+    pub range_start: &'static str,
+    /// `Open` or `Closed`.
+    pub range_end: &'static str,
+    pub lag: Option<f64>,
 }
 
 /// A child resource's parent.

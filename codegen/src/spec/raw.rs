@@ -79,6 +79,14 @@ pub struct IncrementalSpec {
     pub end_param: Option<String>,
     pub row_order: Option<String>,
     pub on_cursor_value_missing: Option<String>,
+    /// `max` (default) or `min`; dlt also takes a Python callable, which a spec cannot.
+    pub last_value_func: Option<String>,
+    /// `closed` (default) or `open`.
+    pub range_start: Option<String>,
+    /// `open` (default) or `closed`.
+    pub range_end: Option<String>,
+    /// Seconds for timestamps, days for dates, units for numbers.
+    pub lag: Option<f64>,
 }
 
 /// One entry of `response_actions`.

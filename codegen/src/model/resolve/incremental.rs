@@ -28,33 +28,52 @@ impl Resolver<'_> {
                 _ => "Text",
             },
         };
-        let row_order = match spec.row_order.as_deref() {
-            None => None,
-            Some("asc") => Some("Asc"),
-            Some("desc") => Some("Desc"),
-            Some(other) => {
+        let row_order = self.choice(
+            at,
+            "row_order",
+            &spec.row_order,
+            &[("asc", "Asc"), ("desc", "Desc")],
+        );
+        let on_cursor_value_missing = self
+            .choice(
+                at,
+                "on_cursor_value_missing",
+                &spec.on_cursor_value_missing,
+                &[
+                    ("raise", "Raise"),
+                    ("include", "Include"),
+                    ("exclude", "Exclude"),
+                ],
+            )
+            .unwrap_or("Raise");
+        let last_value_func = self
+            .choice(
+                at,
+                "last_value_func",
+                &spec.last_value_func,
+                &[("max", "Max"), ("min", "Min")],
+            )
+            .unwrap_or("Max");
+        let bounds = [("closed", "Closed"), ("open", "Open")];
+        let range_start = self
+            .choice(at, "range_start", &spec.range_start, &bounds)
+            .unwrap_or("Closed");
+        let range_end = self
+            .choice(at, "range_end", &spec.range_end, &bounds)
+            .unwrap_or("Open");
+        if let Some(lag) = spec.lag {
+            if !(lag.is_finite() && lag >= 0.0) {
+                self.problem(Problem::new(
+                    at.key("lag"),
+                    format!("lag {lag} is not a number of 0 or more"),
+                ));
+            } else if cursor_type == "Text" {
                 self.problem(
-                    Problem::new(at.key("row_order"), format!("unknown row_order `{other}`"))
-                        .hint(suggest(other, &["asc", "desc"])),
+                    Problem::new(at.key("lag"), "`lag` on a text cursor")
+                        .hint("lag moves a timestamp (seconds), a date (days) or a number: give the cursor's column a `data_type`"),
                 );
-                None
             }
-        };
-        let on_cursor_value_missing = match spec.on_cursor_value_missing.as_deref() {
-            None | Some("raise") => "Raise",
-            Some("include") => "Include",
-            Some("exclude") => "Exclude",
-            Some(other) => {
-                self.problem(
-                    Problem::new(
-                        at.key("on_cursor_value_missing"),
-                        format!("unknown on_cursor_value_missing `{other}`"),
-                    )
-                    .hint(suggest(other, &["raise", "include", "exclude"])),
-                );
-                "Raise"
-            }
-        };
+        }
         IncrementalModel {
             cursor_path,
             cursor_type,
@@ -64,6 +83,30 @@ impl Resolver<'_> {
             end_param: spec.end_param.clone(),
             row_order,
             on_cursor_value_missing,
+            last_value_func,
+            range_start,
+            range_end,
+            lag: spec.lag,
         }
+    }
+
+    /// One of dlt's named options, as the runtime's variant name; `None` when not set.
+    fn choice(
+        &mut self,
+        at: &Path,
+        key: &str,
+        value: &Option<String>,
+        choices: &[(&str, &'static str)],
+    ) -> Option<&'static str> {
+        let value = value.as_deref()?;
+        if let Some((_, variant)) = choices.iter().find(|(name, _)| *name == value) {
+            return Some(variant);
+        }
+        let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+        self.problem(
+            Problem::new(at.key(key), format!("unknown {key} `{value}`"))
+                .hint(suggest(value, &names)),
+        );
+        None
     }
 }

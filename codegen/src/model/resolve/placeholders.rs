@@ -41,10 +41,15 @@ impl Resolver<'_> {
                             Problem::new(at.clone(), format!("placeholder `{{{hole}}}` on an endpoint without `incremental`"))
                                 .hint("add `incremental: {cursor_path: ..., initial_value: ...}` to the endpoint"),
                         );
-                    } else if !["start_value", "end_value", "last_value"].contains(&value) {
+                    } else if !["start_value", "end_value", "last_value", "initial_value"]
+                        .contains(&value)
+                    {
                         self.problem(
                             Problem::new(at.clone(), format!("unknown placeholder `{{{hole}}}`"))
-                                .hint(suggest(value, &["start_value", "end_value", "last_value"])),
+                                .hint(suggest(
+                                    value,
+                                    &["start_value", "end_value", "last_value", "initial_value"],
+                                )),
                         );
                     }
                 }
