@@ -534,3 +534,50 @@ DIR/things.yaml:9:9: error: `FILL_ME_IN` is still to be filled in (at `resources
 3 errors"
     );
 }
+
+/// What dlt marks deprecated or legacy still works, with a warning showing the new form.
+#[test]
+fn deprecated_forms_work_with_a_warning_that_shows_the_new_one() {
+    let text = "\
+client:
+  base_url: https://api.example.com
+resources:
+  - name: events
+    endpoint:
+      path: events
+      paginator: json_response
+      params:
+        since: { type: incremental, cursor_path: updated_at, initial_value: '2024-01-01' }
+    columns:
+      payload: { data_type: complex }
+  - name: tickets
+    endpoint:
+      path: events/{event_id}/tickets
+      paginator: single_page
+      params:
+        event_id: { type: resolve, resource: events, field: id }
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("legacy.yaml");
+    std::fs::write(&path, text).unwrap();
+    let connector = connectorgen::load(&path).unwrap();
+    let warnings: Vec<String> = connector
+        .warnings
+        .iter()
+        .map(|w| w.to_string().replace(&dir.path().display().to_string(), "DIR"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "DIR/legacy.yaml:7:7: warning: paginator `json_response` is a deprecated name (at `resources[0].endpoint.paginator`)\n  \
+             hint: dlt calls it `json_link` now; it works the same",
+            "DIR/legacy.yaml:9:9: warning: incremental param `since` is dlt's legacy form (at `resources[0].endpoint.params.since`)\n  \
+             hint: write `incremental: {cursor_path: updated_at, ...}` on the endpoint and `since: \"{incremental.start_value}\"` in params",
+            "DIR/legacy.yaml:11:18: warning: data_type `complex` is a deprecated name (at `resources[0].columns.payload.data_type`)\n  \
+             hint: dlt calls it `json` now; it works the same",
+            "DIR/legacy.yaml:17:9: warning: resolve param `event_id` is dlt's legacy form (at `resources[1].endpoint.params.event_id`)\n  \
+             hint: write `{resources.events.id}` in the path instead of `{event_id}`, and drop the param",
+        ]
+    );
+    assert_eq!(connector.resources[1].path, "events/{resources.events.id}/tickets");
+}

@@ -20,6 +20,7 @@ pub struct Builder {
     spec: PathBuf,
     file_name: Option<String>,
     out_dir: Option<PathBuf>,
+    warnings: bool,
 }
 
 impl Builder {
@@ -29,7 +30,16 @@ impl Builder {
             spec: spec.as_ref().to_owned(),
             file_name: None,
             out_dir: None,
+            warnings: true,
         }
+    }
+
+    /// Whether the spec's warnings (dlt keys connectorgen ignores, deprecated forms)
+    /// are shown as cargo warnings; default `true`. Turn them off for a spec that uses
+    /// such forms on purpose.
+    pub fn warnings(mut self, show: bool) -> Builder {
+        self.warnings = show;
+        self
     }
 
     /// The name of the written file; default `<connector name>.rs`.
@@ -49,7 +59,7 @@ impl Builder {
     pub fn generate(self) -> Result<PathBuf> {
         println!("cargo:rerun-if-changed={}", self.spec.display());
         let connector = load(&self.spec)?;
-        for warning in &connector.warnings {
+        for warning in connector.warnings.iter().filter(|_| self.warnings) {
             // One line per warning: cargo shows each `cargo:warning` line on its own.
             println!("cargo:warning={}", warning.to_string().replace('\n', " "));
         }

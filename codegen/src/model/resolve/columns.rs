@@ -95,6 +95,15 @@ impl Resolver<'_> {
                 found if found.get(self.checked).is_some() => found,
                 _ => origin.at(&columns_at.index(index)),
             };
+            if column.data_type.as_deref() == Some("complex") {
+                self.warn(
+                    Problem::new(
+                        at.key("data_type"),
+                        "data_type `complex` is a deprecated name",
+                    )
+                    .hint("dlt calls it `json` now; it works the same"),
+                );
+            }
             let data_type = match column.data_type.as_deref() {
                 None => DataType::Json,
                 Some(name) => match DataType::parse(name) {

@@ -72,6 +72,15 @@ impl Resolver<'_> {
             StringOr::String(kind) => (Some(kind.as_str()), &empty, at.clone()),
             StringOr::Full(spec) => (spec.kind.as_deref(), spec, at.key("type")),
         };
+        if kind == Some("json_response") {
+            self.warn(
+                Problem::new(
+                    kind_at.clone(),
+                    "paginator `json_response` is a deprecated name",
+                )
+                .hint("dlt calls it `json_link` now; it works the same"),
+            );
+        }
         let Some(kind) = kind else {
             self.problem(
                 Problem::new(at.clone(), "paginator has no `type`")

@@ -138,11 +138,17 @@ impl Resolver<'_> {
                     let text =
                         |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
                     match (text("resource"), text("field")) {
-                        (Some(parent), Some(field)) => resolves.push(Resolve {
-                            param: name.clone(),
-                            parent,
-                            field,
-                        }),
+                        (Some(parent), Some(field)) => {
+                            self.warn(
+                                Problem::new(at.key(name), format!("resolve param `{name}` is dlt's legacy form"))
+                                    .hint(format!("write `{{resources.{parent}.{field}}}` in the path instead of `{{{name}}}`, and drop the param")),
+                            );
+                            resolves.push(Resolve {
+                                param: name.clone(),
+                                parent,
+                                field,
+                            })
+                        }
                         _ => self.problem(
                             Problem::new(
                                 at.key(name),
@@ -159,7 +165,13 @@ impl Resolver<'_> {
                         map.insert("start_param".into(), Value::String(name.clone()));
                     }
                     match serde_json::from_value::<raw::IncrementalSpec>(spec) {
-                        Ok(spec) => incremental = Some(spec),
+                        Ok(spec) => {
+                            self.warn(
+                                Problem::new(at.key(name), format!("incremental param `{name}` is dlt's legacy form"))
+                                    .hint(format!("write `incremental: {{cursor_path: {}, ...}}` on the endpoint and `{name}: \"{{incremental.start_value}}\"` in params", spec.cursor_path)),
+                            );
+                            incremental = Some(spec)
+                        }
                         Err(e) => self.problem(
                             Problem::new(at.key(name), format!("incremental param `{name}`: {e}"))
                                 .hint("write `{type: incremental, cursor_path: <path>, initial_value: <value>}`"),
