@@ -55,3 +55,30 @@ fn from_env_asks_for_every_part_of_the_base_url() {
         "environment variable PIPEDRIVE_PORT is not set; set it to the setting's value"
     );
 }
+
+/// Configs shaped like public dlt projects' (tests/corpus/: dlt-init-openapi output,
+/// verified sources, hand-written pipelines) validate and generate; the build script of
+/// tests/buildrs-example compiled every one into `buildrs_example::corpus`.
+#[test]
+fn the_corpus_of_dlt_shaped_configs_validates_generates_and_compiles() {
+    use connectorgen_runtime::Connector;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let connector = connectorgen::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
+        names.push(connector.name);
+    }
+    assert!(names.len() >= 25, "{names:?}");
+    use buildrs_example::corpus;
+    assert_eq!(<corpus::freshdesk::Client as Connector>::NAME, "freshdesk");
+    assert_eq!(
+        <corpus::chess::Client as Connector>::SELECTED,
+        ["profiles", "archives"]
+    );
+    assert_eq!(
+        corpus::freshdesk::Config::BASE_URL,
+        "https://{domain}.freshdesk.com/api/v2/"
+    );
+}

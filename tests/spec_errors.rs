@@ -564,7 +564,10 @@ resources:
     let warnings: Vec<String> = connector
         .warnings
         .iter()
-        .map(|w| w.to_string().replace(&dir.path().display().to_string(), "DIR"))
+        .map(|w| {
+            w.to_string()
+                .replace(&dir.path().display().to_string(), "DIR")
+        })
         .collect();
     assert_eq!(
         warnings,
@@ -579,5 +582,8 @@ resources:
              hint: write `{resources.events.id}` in the path instead of `{event_id}`, and drop the param",
         ]
     );
-    assert_eq!(connector.resources[1].path, "events/{resources.events.id}/tickets");
+    assert_eq!(
+        connector.resources[1].path,
+        "events/{resources.events.id}/tickets"
+    );
 }

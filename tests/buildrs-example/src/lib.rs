@@ -35,6 +35,11 @@ pub mod pipedrive {
     include!(concat!(env!("OUT_DIR"), "/pipedrive.rs"));
 }
 
+/// Configs shaped like public dlt projects' (tests/corpus/), one module each.
+pub mod corpus {
+    include!(concat!(env!("OUT_DIR"), "/corpus.rs"));
+}
+
 /// The code build.rs wrote for `tricky`, so that a test can compare it with its snapshot
 /// (which is therefore code that compiles).
 pub const TRICKY_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/tricky_api.rs"));

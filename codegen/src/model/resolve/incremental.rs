@@ -23,8 +23,12 @@ impl Resolver<'_> {
             Some(DataType::Bigint) => "Integer",
             Some(DataType::Double | DataType::Decimal | DataType::Wei) => "Number",
             Some(DataType::Text) => "Text",
+            // Without a column, as dlt does: the initial value's kind, a string read
+            // as a timestamp or a date when it is one.
             _ => match &spec.initial_value {
                 Some(Value::Number(_)) => "Number",
+                Some(Value::String(text)) if is_timestamp(text) => "Timestamp",
+                Some(Value::String(text)) if is_date(text) => "Date",
                 _ => "Text",
             },
         };
@@ -108,5 +112,64 @@ impl Resolver<'_> {
                 .hint(suggest(value, &names)),
         );
         None
+    }
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` with a `Z` or `±HH:MM` offset (fractions allowed), RFC 3339.
+fn is_timestamp(text: &str) -> bool {
+    let Some((date, time)) = text.split_once(['T', 't', ' ']) else {
+        return false;
+    };
+    let clock = |t: &str| {
+        let b = t.as_bytes();
+        b.len() == 8
+            && b[2] == b':'
+            && b[5] == b':'
+            && t.chars().filter(char::is_ascii_digit).count() == 6
+    };
+    let time = time.strip_suffix(['Z', 'z']).or_else(|| {
+        let at = time.rfind(['+', '-'])?;
+        clock(&format!("{}:00", &time[at + 1..])).then(|| &time[..at])
+    });
+    let Some(time) = time else {
+        return false;
+    };
+    let whole = time.split('.').next().unwrap_or_default();
+    is_date(date) && clock(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_date, is_timestamp};
+
+    #[test]
+    fn initial_values_are_recognised_as_dlt_would() {
+        for text in [
+            "2024-01-01T00:00:00Z",
+            "2024-01-01T00:00:00.123+02:00",
+            "2024-01-01 10:00:00-05:00",
+        ] {
+            assert!(is_timestamp(text), "{text}");
+        }
+        for text in [
+            "2024-01-01",
+            "2024-01-01T00:00",
+            "yesterday",
+            "2024-01-01T00:00:00",
+        ] {
+            assert!(!is_timestamp(text), "{text}");
+        }
+        assert!(is_date("2024-01-01"));
+        assert!(!is_date("2024-1-01"));
     }
 }
