@@ -750,3 +750,57 @@ fn the_mock_serves_a_spec_and_the_program_syncs_it_into_sqlite_and_files() {
     assert!(!stderr.contains("hunter2"), "{stderr}");
     drop(output);
 }
+
+#[test]
+fn import_writes_a_spec_lists_what_it_could_not_carry_and_validates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Path::new(WORKSPACE).join("tests/import/seed_events.md");
+    let out = dir.path().join("events.yaml");
+    let output = connectorgen()
+        .args([
+            "import",
+            seed.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stderr),
+        format!("wrote {0}\n{0}: ok (1 resources)\n", out.display())
+    );
+    assert!(std::fs::read_to_string(&out).unwrap().starts_with(
+        "# Imported from seed_events.md by connectorgen import.\nname: seed_events\n"
+    ));
+
+    // A pipeline with a setting left in a path: the notes, then the located error.
+    let python = Path::new(WORKSPACE).join("tests/import/github_pipeline.py");
+    let out = dir.path().join("github.yaml");
+    let output = connectorgen()
+        .args([
+            "import",
+            python.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:46: note: `resources.1.endpoint.paginator`: `CommitsPaginator(...)` is computed at run time (a custom class or function)\n",
+            python.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(&format!(
+            "{}:38:5: error: `{{org}}` in the path is not bound (at `resources[2].endpoint.path`)\n  \
+             hint: add `org` to the endpoint's `params`, or use `{{resources.<parent>.<field>}}`\n",
+            out.display()
+        )),
+        "{stderr}"
+    );
+}

@@ -15,6 +15,7 @@ mod crate_files;
 mod diagnostics;
 pub mod emit;
 mod format;
+pub mod import;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod model;

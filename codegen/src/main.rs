@@ -49,6 +49,19 @@ enum Command {
         #[arg(required = true)]
         specs: Vec<PathBuf>,
     },
+    /// Write a spec from a dlt pipeline: a .py file, or a Markdown/text document with a
+    /// ```python block.
+    ///
+    /// The config passed to `rest_api_source(...)` becomes the spec; what a spec cannot
+    /// hold (callables, custom classes, values computed at run time) is listed on stderr
+    /// and as comments at the top of the spec. With --out, the spec is validated too.
+    Import {
+        /// The pipeline file.
+        file: PathBuf,
+        /// Where to write the spec (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Serve a local HTTP API that speaks a spec (needs the `mock` feature).
     ///
     /// Every resource at its path, behind its paginator and data_selector envelope,
@@ -92,6 +105,7 @@ fn main() -> ExitCode {
             runtime,
         } => check(&specs, &generated, &runtime),
         Command::Validate { specs } => validate(&specs),
+        Command::Import { file, out } => import(&file, out.as_deref()),
         Command::Mock {
             spec,
             port,
@@ -183,6 +197,28 @@ fn check(specs: &Path, generated: &Path, runtime: &RuntimeArgs) -> anyhow::Resul
         generated.display()
     );
     Ok(ExitCode::FAILURE)
+}
+
+fn import(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let imported = connectorgen::import::import(file)?;
+    for note in &imported.notes {
+        eprintln!("{}:{}: note: {}", file.display(), note.line, note.message);
+        if let Some(hint) = &note.hint {
+            eprintln!("  hint: {hint}");
+        }
+    }
+    let source = file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let yaml = imported.yaml(&source);
+    let Some(out) = out else {
+        print!("{yaml}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("wrote {}", out.display());
+    validate(&[out.to_owned()])
 }
 
 fn validate(specs: &[PathBuf]) -> anyhow::Result<ExitCode> {

@@ -9,4 +9,9 @@ pub mod raw;
 mod yaml;
 
 pub use load::{load, Document, Format, Loaded};
+
+/// A value tree as YAML text.
+pub(crate) fn to_yaml(value: &serde_json::Value) -> String {
+    yaml::to_string(value)
+}
 pub use path::{Path, Seg};

@@ -20,6 +20,11 @@ pub(crate) fn parse(text: &str) -> Result<serde_json::Value, (String, Option<(us
     })
 }
 
+/// A value tree as YAML text (keys in the tree's order).
+pub(crate) fn to_string(value: &serde_json::Value) -> String {
+    serde_yaml_ng::to_string(value).unwrap_or_default()
+}
+
 /// Where `path` is in YAML text, as 1-based (line, column) of the key or value.
 pub(crate) fn locate(text: &str, path: &Path) -> Option<(usize, usize)> {
     let deserializer = serde_yaml_ng::Deserializer::from_str(text);
