@@ -139,7 +139,7 @@ async fn a_backfill_keeps_its_range_and_carries_nothing_forward() {
     let state = IncrementalState {
         initial_value: Some(json!("2024-01-01T00:00:00Z")),
         last_value: Some(json!("2024-01-01T00:00:00Z")),
-        unique_hashes: vec![],
+        ..IncrementalState::default()
     };
     let mut records = client.backfill_incremental(Some(state.clone()));
     let handle = records.handle().unwrap();
@@ -230,4 +230,94 @@ async fn a_lag_re_reads_a_window_and_an_open_start_leaves_out_its_boundary() {
         param(&last, "created_after").as_deref(),
         Some("2024-01-01T00:00:00Z")
     );
+}
+
+/// An incremental child resource keeps one state per parent: the second run asks each
+/// board for its cards from that board's own last value, a new board from the initial
+/// value, and the state of a board not seen again is kept.
+#[tokio::test]
+async fn an_incremental_child_keeps_a_state_per_parent() {
+    // (board, card id, updated_at day)
+    let cards = Arc::new(Mutex::new(vec![(1, 10, 2), (1, 11, 5), (2, 20, 3)]));
+    let boards = Arc::new(Mutex::new(vec![1, 2]));
+    let server = MockServer::start().await;
+    let (served_cards, served_boards) = (cards.clone(), boards.clone());
+    Mock::given(wiremock::matchers::any())
+        .respond_with(move |r: &Request| {
+            let path: Vec<&str> = r.url.path().trim_matches('/').split('/').collect();
+            let body = match path.as_slice() {
+                ["boards"] => {
+                    let boards = served_boards.lock().unwrap();
+                    json!({"data": boards.iter().map(|id| json!({"id": id})).collect::<Vec<_>>()})
+                }
+                ["boards", board, "cards"] => {
+                    let board: i64 = board.parse().unwrap();
+                    let since = param(r, "since").unwrap();
+                    let data: Vec<Value> = served_cards
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .filter(|(b, _, _)| *b == board)
+                        .map(|(_, id, day)| ticket(*id, *day))
+                        .filter(|card| card["updated_at"].as_str().unwrap() >= since.as_str())
+                        .collect();
+                    json!({ "data": data })
+                }
+                other => panic!("unexpected {other:?}"),
+            };
+            ResponseTemplate::new(200).set_body_json(body)
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let ids = |cards: Vec<incremental::Card>| {
+        let mut ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+        ids.sort();
+        ids
+    };
+
+    let mut first = client.cards_incremental(None);
+    let handle = first.handle().unwrap();
+    let records: Vec<_> = (&mut first).try_collect().await.unwrap();
+    assert_eq!(ids(records), [10, 11, 20]);
+    let state = handle.state().unwrap();
+    let last = |state: &IncrementalState, key: &str| state.parents[key].last_value.clone();
+    assert_eq!(last(&state, "id=1"), Some(json!("2024-01-05T00:00:00Z")));
+    assert_eq!(last(&state, "id=2"), Some(json!("2024-01-03T00:00:00Z")));
+
+    // Board 2 gets a card, board 3 appears with one, board 1 is gone from the list.
+    cards.lock().unwrap().extend([(2, 21, 4), (3, 30, 2)]);
+    *boards.lock().unwrap() = vec![2, 3];
+    let before = server.received_requests().await.unwrap().len();
+    let mut second = client.cards_incremental(Some(state));
+    let handle = second.handle().unwrap();
+    let records: Vec<_> = (&mut second).try_collect().await.unwrap();
+    assert_eq!(ids(records), [21, 30]);
+    let requests = server.received_requests().await.unwrap();
+    let since: Vec<(String, Option<String>)> = requests[before..]
+        .iter()
+        .filter(|r| r.url.path().ends_with("/cards"))
+        .map(|r| (r.url.path().to_owned(), param(r, "since")))
+        .collect();
+    assert_eq!(
+        since,
+        [
+            (
+                "/boards/2/cards".to_owned(),
+                Some("2024-01-03T00:00:00Z".to_owned())
+            ),
+            (
+                "/boards/3/cards".to_owned(),
+                Some("2024-01-01T00:00:00Z".to_owned())
+            ),
+        ]
+    );
+    let state = handle.state().unwrap();
+    assert_eq!(
+        last(&state, "id=1"),
+        Some(json!("2024-01-05T00:00:00Z")),
+        "kept"
+    );
+    assert_eq!(last(&state, "id=2"), Some(json!("2024-01-04T00:00:00Z")));
+    assert_eq!(last(&state, "id=3"), Some(json!("2024-01-02T00:00:00Z")));
 }

@@ -12,7 +12,7 @@ pub fn client(connector: &Connector) -> TokenStream {
         let incremental = resource
             .incremental
             .is_some()
-            .then(|| fetch_incremental(resource));
+            .then(|| fetch_incremental(connector, resource));
         let fetch = match &resource.parent {
             None => fetch(resource),
             Some(link) => fetch_child(connector, resource, link),
@@ -209,8 +209,9 @@ fn fetch(resource: &Resource) -> TokenStream {
     }
 }
 
-/// `records_incremental(state)` of an incremental resource.
-fn fetch_incremental(resource: &Resource) -> TokenStream {
+/// `records_incremental(state)` of an incremental resource; a child's state holds one
+/// state per parent.
+fn fetch_incremental(connector: &Connector, resource: &Resource) -> TokenStream {
     let record = ident(&resource.type_name);
     let endpoint = ident(&resource.static_name);
     let name = ident(&resource.incremental_fn_name);
@@ -220,13 +221,27 @@ fn fetch_incremental(resource: &Resource) -> TokenStream {
          for the next run.",
         resource.name
     ));
+    let body = match &resource.parent {
+        None => quote! { self.inner.incremental(&endpoints::#endpoint, state) },
+        Some(link) => {
+            let parent = connector
+                .resources
+                .iter()
+                .find(|r| r.name == link.resource)
+                .expect("parents are resources: checked when the spec was resolved");
+            let parent_records = ident(&parent.fn_name);
+            quote! {
+                self.inner.fan_out_incremental(self.#parent_records(), &endpoints::#endpoint, self.fan_out, state)
+            }
+        }
+    };
     quote! {
         #docs
         pub fn #name(
             &self,
             state: Option<rt::IncrementalState>,
         ) -> rt::IncrementalRecords<#record> {
-            self.inner.incremental(&endpoints::#endpoint, state)
+            #body
         }
     }
 }

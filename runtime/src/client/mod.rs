@@ -5,6 +5,7 @@
 //! the public API returns.
 
 mod attempt;
+mod children;
 mod request;
 mod send;
 mod streams;
@@ -14,10 +15,10 @@ pub use streams::{Pages, Records};
 
 pub(crate) use walk::describe_key;
 
-use crate::incremental::{IncrementalRecords, Outcome, StateHandle, Tracker};
+use crate::incremental::{IncrementalRecords, Outcome, StateHandle, Tracker, Trackers};
 use crate::mask::Masker;
 use crate::{Auth, Endpoint, Error, Result, RetryPolicy};
-use futures_util::{stream, Stream, StreamExt, TryStreamExt};
+use futures_util::{stream, Stream, TryStreamExt};
 use request::header_map;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -245,7 +246,10 @@ impl Client {
                 )));
                 IncrementalRecords {
                     records,
-                    handle: Some(StateHandle { tracker, outcome }),
+                    handle: Some(StateHandle {
+                        trackers: Trackers::One(tracker),
+                        outcome,
+                    }),
                 }
             }
             Err(error) => IncrementalRecords {
@@ -255,63 +259,7 @@ impl Client {
         }
     }
 
-    /// Every record of a child resource for one parent record.
-    pub fn child_records<P, T>(&self, endpoint: &'static Endpoint, parent: &P) -> Records<T>
-    where
-        P: serde::Serialize + ?Sized,
-        T: DeserializeOwned + Send + 'static,
-    {
-        Records::new(records_of(self.child_pages(endpoint, parent)))
-    }
-
-    /// Every page of a child resource for one parent record.
-    pub fn child_pages<P, T>(&self, endpoint: &'static Endpoint, parent: &P) -> Pages<T>
-    where
-        P: serde::Serialize + ?Sized,
-        T: DeserializeOwned + Send + 'static,
-    {
-        match serde_json::to_value(parent) {
-            Ok(parent) => Pages::new(self.walk(endpoint, Some(parent), None)),
-            Err(e) => {
-                let error = Error::Config(format!(
-                    "resource `{}`: a parent record cannot be read: {e}",
-                    endpoint.resource
-                ));
-                Pages::new(stream::once(async move { Err(error) }))
-            }
-        }
-    }
-
-    /// Every record of a child resource for every parent record of `parents`.
-    ///
-    /// Up to `options.concurrency` children are fetched at once, each one page at a
-    /// time, so at most that many pages are held; records then come in the order
-    /// their pages arrive. With `options.ordered`, children are fetched one after the
-    /// other and records keep the parents' order.
-    pub fn fan_out<P, T, S>(
-        &self,
-        parents: S,
-        endpoint: &'static Endpoint,
-        options: FanOut,
-    ) -> Records<T>
-    where
-        P: serde::Serialize,
-        S: Stream<Item = Result<P>> + Send + 'static,
-        T: DeserializeOwned + Send + 'static,
-    {
-        let client = self.clone();
-        let children = parents.map(move |parent| match parent {
-            Ok(parent) => client.child_records::<P, T>(endpoint, &parent),
-            Err(error) => Records::new(stream::once(async move { Err(error) })),
-        });
-        if options.ordered || options.concurrency <= 1 {
-            Records::new(children.flatten())
-        } else {
-            Records::new(children.flatten_unordered(options.concurrency))
-        }
-    }
-
-    fn walk<T>(
+    pub(super) fn walk<T>(
         &self,
         endpoint: &'static Endpoint,
         parent: Option<serde_json::Value>,
@@ -341,7 +289,7 @@ impl Client {
 }
 
 /// The records of a stream of pages, in order.
-fn records_of<T: Send + 'static>(
+pub(super) fn records_of<T: Send + 'static>(
     pages: impl Stream<Item = Result<Page<T>>> + Send + 'static,
 ) -> impl Stream<Item = Result<T>> + Send + 'static {
     pages

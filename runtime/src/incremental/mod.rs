@@ -114,6 +114,10 @@ pub struct IncrementalState {
     pub last_value: Option<Value>,
     /// Primary keys (as JSON text) of the records at exactly `last_value`.
     pub unique_hashes: Vec<String>,
+    /// For a child resource: the state of each parent's records, by the parent fields
+    /// its requests use (`id=5`). A parent not seen in a run keeps its state.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub parents: std::collections::BTreeMap<String, IncrementalState>,
 }
 
 /// The records of an incremental run; [`handle`](Self::handle) gives its new state.
@@ -153,8 +157,20 @@ impl<T> futures_util::Stream for IncrementalRecords<T> {
 /// The state of an incremental run, readable once its records have all been read.
 #[derive(Clone, Debug)]
 pub struct StateHandle {
-    pub(crate) tracker: Arc<Mutex<Tracker>>,
+    pub(crate) trackers: Trackers,
     pub(crate) outcome: Arc<Mutex<Outcome>>,
+}
+
+/// The filters of a run: one, or one per parent of a child resource.
+#[derive(Clone, Debug)]
+pub(crate) enum Trackers {
+    One(Arc<Mutex<Tracker>>),
+    /// Added as parents arrive; `previous` is the state handed in, whose parents this
+    /// run did not see are carried forward as they were.
+    PerParent {
+        previous: IncrementalState,
+        trackers: Arc<Mutex<std::collections::BTreeMap<String, Arc<Mutex<Tracker>>>>>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -169,11 +185,24 @@ impl StateHandle {
     /// The state to persist: `Some` only after the stream ended without an error.
     pub fn state(&self) -> Option<IncrementalState> {
         let outcome = *self.outcome.lock().unwrap_or_else(|e| e.into_inner());
-        (outcome == Outcome::Finished).then(|| {
-            self.tracker
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .state()
+        (outcome == Outcome::Finished).then(|| match &self.trackers {
+            Trackers::One(tracker) => lock(tracker).state(),
+            Trackers::PerParent { previous, trackers } => {
+                let mut parents = previous.parents.clone();
+                for (key, tracker) in lock(trackers).iter() {
+                    parents.insert(key.clone(), lock(tracker).state());
+                }
+                IncrementalState {
+                    initial_value: previous.initial_value.clone(),
+                    parents,
+                    ..IncrementalState::default()
+                }
+            }
         })
     }
+}
+
+/// A lock that a panic elsewhere did not make unusable (the data is plain state).
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

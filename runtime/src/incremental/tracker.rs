@@ -194,6 +194,7 @@ impl Tracker {
             initial_value: self.input.as_ref().and_then(|s| s.initial_value.clone()),
             last_value: self.last_value.clone(),
             unique_hashes: self.hashes_at_last.clone(),
+            ..IncrementalState::default()
         }
     }
 
@@ -339,6 +340,7 @@ mod tests {
             initial_value: Some(json!("2024-01-01T00:00:00Z")),
             last_value: Some(json!("2024-05-01T12:00:00Z")),
             unique_hashes: vec![r#"{"updated":"2024-05-01T12:00:00Z"}"#.to_owned()],
+            ..IncrementalState::default()
         };
         let mut tracker = Tracker::new("r", c, &[], Some(state)).unwrap();
         assert_eq!(

@@ -153,15 +153,6 @@ impl Resolver<'_> {
                 .and_then(DataType::parse);
             self.incremental(inc, &at, column)
         });
-        if incremental.is_some() && parent.is_some() {
-            self.problem(
-                Problem::new(
-                    origin.at(&ep.key("incremental")),
-                    format!("resource `{name}` is a child and incremental"),
-                )
-                .hint("incremental child resources are not supported by connectorgen yet"),
-            );
-        }
         let parent = parent.map(|(resource, _)| ParentLink {
             resource,
             include,
