@@ -587,3 +587,33 @@ resources:
         "events/{resources.events.id}/tickets"
     );
 }
+
+/// A placeholder in the params of an endpoint nothing fills would reach the URL as text:
+/// an error; doubled braces are literal braces.
+#[test]
+fn an_unfilled_placeholder_never_reaches_a_url() {
+    let text = "\
+client:
+  base_url: https://api.example.com
+  paginator: single_page
+resources:
+  - name: things
+    endpoint:
+      path: things
+      params: { account: '{account_id}', filter: '{{\"a\": 1}}' }
+";
+    assert_eq!(
+        errors("things.yaml", text),
+        "\
+DIR/things.yaml:8:17: error: placeholder `{account_id}` is not filled by anything (at `resources[0].endpoint.params.account`)
+  hint: placeholders are `{resources.<parent>.<field>}` and `{incremental.start_value}`; a setting goes in `client.base_url`; write `{{` and `}}` for literal braces"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("braces.yaml");
+    std::fs::write(&path, text.replace("account: '{account_id}', ", "")).unwrap();
+    let connector = connectorgen::load(&path).unwrap();
+    assert_eq!(
+        connector.resources[0].params,
+        [("filter".to_owned(), "{\"a\": 1}".to_owned())]
+    );
+}

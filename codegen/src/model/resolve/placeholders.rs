@@ -101,6 +101,30 @@ impl Resolver<'_> {
         }
     }
 
+    /// Params of an endpoint the runtime does not render go into the URL as written:
+    /// a `{placeholder}` there would be sent as text, so it is an error; `{{` and `}}`
+    /// are literal braces.
+    pub(super) fn literal_params(&mut self, params: &mut [(String, String)], params_at: &Path) {
+        for (k, v) in params.iter_mut() {
+            let Ok(pieces) = template::scan(v) else {
+                continue;
+            };
+            let mut text = String::new();
+            for piece in pieces {
+                match piece {
+                    template::Piece::Text(literal) => text.push_str(&literal),
+                    template::Piece::Hole(hole) => {
+                        self.problem(
+                            Problem::new(params_at.key(k), format!("placeholder `{{{hole}}}` is not filled by anything"))
+                                .hint("placeholders are `{resources.<parent>.<field>}` and `{incremental.start_value}`; a setting goes in `client.base_url`; write `{{` and `}}` for literal braces"),
+                        );
+                    }
+                }
+            }
+            *v = text;
+        }
+    }
+
     /// In params the runtime renders, every placeholder must name something.
     pub(super) fn check_template_params(&mut self, params: &[(String, String)], params_at: &Path) {
         for (k, v) in params {

@@ -125,6 +125,8 @@ impl Resolver<'_> {
         self.check_resolves_used(&resolves, &written_path, &params_at);
         if is_template {
             self.check_template_params(&params, &params_at);
+        } else {
+            self.literal_params(&mut params, &params_at);
         }
         if let Some((parent_name, at)) = &parent {
             self.parent_refs
