@@ -47,6 +47,17 @@ fn a_base_url_part_that_is_not_url_safe_is_refused() {
 }
 
 #[test]
+fn dots_alone_cannot_move_the_path() {
+    let error = Client::new(Config::new("12345", "..", "tok"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("setting `version` is `..`, which cannot go into the base URL"),
+        "{error}"
+    );
+}
+
+#[test]
 fn from_env_asks_for_every_part_of_the_base_url() {
     std::env::remove_var("PIPEDRIVE_PORT");
     let error = Config::from_env().unwrap_err().to_string();

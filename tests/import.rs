@@ -181,3 +181,57 @@ fn a_file_without_a_config_is_a_clear_error() {
         "{error}"
     );
 }
+
+/// Ordinary Python around the config does not stop the import: comprehensions with
+/// calls, slices, sets, typed parameters; a secret spliced into text is named; nesting
+/// deeper than any config is refused, not a crash.
+#[test]
+fn the_python_around_the_config_does_not_get_in_the_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("busy.py");
+    std::fs::write(
+        &file,
+        r#"from typing import Any, Dict
+import dlt
+NAMES = [n.upper() for n in sorted(set(["a", "b"]))]
+FIRST = NAMES[:1]
+TAGS = {"x", "y"}
+def helper(options: Dict[str, Any] = None, *args, **kwargs) -> Dict[str, Any]:
+    return {k: v for k, v in options.items()}
+source = rest_api_source({
+    "client": {
+        "base_url": "https://api.example.com/",
+        "headers": {"Authorization": "Token " + dlt.secrets["token"]},
+    },
+    "resources": ["items"],
+})
+"#,
+    )
+    .unwrap();
+    let imported = connectorgen::import::import(&file).unwrap();
+    assert_eq!(
+        imported.spec,
+        json!({
+            "name": "busy",
+            "client": {"base_url": "https://api.example.com/", "headers": {}},
+            "resources": ["items"]
+        })
+    );
+    let notes: Vec<String> = imported
+        .notes
+        .iter()
+        .map(|n| format!("{}: {}", n.line, n.message))
+        .collect();
+    assert_eq!(
+        notes,
+        ["11: `client.headers.Authorization`: a secret inside a string"]
+    );
+
+    let deep = format!("rest_api_source({}1{})\n", "[".repeat(500), "]".repeat(500));
+    std::fs::write(&file, deep).unwrap();
+    let error = connectorgen::import::import(&file).unwrap_err().to_string();
+    assert!(
+        error.contains("busy.py:1:1: error: values nested more than 100 deep"),
+        "{error}"
+    );
+}

@@ -70,7 +70,11 @@ fn dlt_secret_in(
         let at = e
             .span()
             .map(|span| {
-                let line = text[..span.start].matches('\n').count() + 1;
+                let line = text.as_bytes()[..span.start]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1;
                 format!(" at line {line}")
             })
             .unwrap_or_default();

@@ -121,6 +121,16 @@ impl<'a> Converter<'a> {
                     .collect(),
             )),
             Expr::Binary("+", left, right) => match (self.value(left, at), self.value(right, at)) {
+                (Some(Value::String(a)), Some(Value::String(b)))
+                    if a.contains("dlt.secrets[") || b.contains("dlt.secrets[") =>
+                {
+                    self.note(
+                        node.line,
+                        format!("`{here}`: a secret inside a string"),
+                        "put the secret in `auth`; a spec does not splice secrets into text",
+                    );
+                    None
+                }
                 (Some(Value::String(a)), Some(Value::String(b))) => Some(Value::String(a + &b)),
                 (Some(_), Some(_)) => {
                     self.note(
@@ -253,7 +263,7 @@ impl<'a> Converter<'a> {
                         return None;
                     };
                     match self.value(&inner, at)? {
-                        Value::String(text) if text.starts_with("dlt.secrets[") => {
+                        Value::String(text) if text.contains("dlt.secrets[") => {
                             self.note(node.line, format!("`{}`: a secret inside a string", at.join(".")), "put the secret in `auth`; a spec does not splice secrets into text");
                             return None;
                         }

@@ -47,11 +47,18 @@ pub struct Node {
 pub(super) struct Parser<'a> {
     tokens: &'a [Token],
     at: usize,
+    /// Nesting of `expr` calls: a file nested deeper than any config is refused rather
+    /// than overflowing the stack.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
     pub(super) fn new(tokens: &'a [Token]) -> Self {
-        Parser { tokens, at: 0 }
+        Parser {
+            tokens,
+            at: 0,
+            depth: 0,
+        }
     }
 
     fn peek(&self) -> Option<&'a Tok> {
@@ -63,6 +70,20 @@ impl<'a> Parser<'a> {
             .get(self.at)
             .or(self.tokens.last())
             .map_or(0, |t| t.line)
+    }
+
+    /// Skips to the bracket that closes the current one (not consuming it).
+    fn skip_to_close(&mut self) {
+        let mut depth = 0usize;
+        while let Some(tok) = self.peek() {
+            match tok {
+                Tok::Op("(" | "[" | "{") => depth += 1,
+                Tok::Op(")" | "]" | "}") if depth == 0 => return,
+                Tok::Op(")" | "]" | "}") => depth -= 1,
+                _ => {}
+            }
+            self.at += 1;
+        }
     }
 
     fn eat(&mut self, op: &str) -> bool {
@@ -114,6 +135,16 @@ impl<'a> Parser<'a> {
     }
 
     pub(super) fn expr(&mut self) -> Result<Node, Failure> {
+        if self.depth > 100 {
+            return Err((self.line(), "values nested more than 100 deep".into()));
+        }
+        self.depth += 1;
+        let node = self.expr_inner();
+        self.depth -= 1;
+        node
+    }
+
+    fn expr_inner(&mut self) -> Result<Node, Failure> {
         let line = self.line();
         if matches!(self.peek(), Some(Tok::Name(n)) if n == "lambda") {
             // Skip to the end of the lambda: the next `,` or closing bracket at this depth.
@@ -147,9 +178,7 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 Some(Tok::Name(word)) if word == "for" => {
-                    while !matches!(self.peek(), None | Some(Tok::Op(")" | "]" | "}"))) {
-                        self.at += 1;
-                    }
+                    self.skip_to_close();
                     return Ok(self.node(Expr::Other("a comprehension"), line));
                 }
                 _ => return Ok(left),
@@ -191,15 +220,19 @@ impl<'a> Parser<'a> {
                 self.at += 1;
                 node = self.node(Expr::Attr(Box::new(node), name.clone()), line);
             } else if self.eat("[") {
-                let index = self.expr()?;
-                // Slices (`[a:b]`) are never plain values.
-                let index = if self.eat(":") {
-                    while !matches!(self.peek(), None | Some(Tok::Op("]"))) {
-                        self.at += 1;
-                    }
+                // Slices (`[a:b]`, `[:3]`) and tuples (`Dict[str, Any]`) are never
+                // plain values.
+                let index = if matches!(self.peek(), Some(Tok::Op(":"))) {
+                    self.skip_to_close();
                     self.node(Expr::Other("a slice"), line)
                 } else {
-                    index
+                    let index = self.expr()?;
+                    if matches!(self.peek(), Some(Tok::Op(":" | ","))) {
+                        self.skip_to_close();
+                        self.node(Expr::Other("a slice or tuple index"), line)
+                    } else {
+                        index
+                    }
                 };
                 self.expect("]")?;
                 node = self.node(Expr::Index(Box::new(node), Box::new(index)), line);
@@ -320,6 +353,11 @@ impl<'a> Parser<'a> {
                         if matches!(key.expr, Expr::Other("a comprehension")) {
                             self.expect("}")?;
                             return Ok(key);
+                        }
+                        if !matches!(self.peek(), Some(Tok::Op(":"))) {
+                            self.skip_to_close();
+                            self.expect("}")?;
+                            return Ok(self.node(Expr::Other("a set"), line));
                         }
                         self.expect(":")?;
                         let value = self.expr()?;

@@ -61,6 +61,10 @@ pub fn lex(source: &str, first_line: usize) -> Result<Vec<Token>, (usize, String
                 line += 1;
                 i += 2;
             }
+            '\\' if chars.get(i + 1) == Some(&'\r') && chars.get(i + 2) == Some(&'\n') => {
+                line += 1;
+                i += 3;
+            }
             _ if string_start(&chars, i).is_some() => {
                 let (prefix_len, quote_at) = string_start(&chars, i).unwrap_or((0, i));
                 let prefix: String = chars[i..i + prefix_len]
@@ -178,7 +182,24 @@ fn string(chars: &[char], at: usize, raw: bool) -> Result<(String, usize, usize)
                 'n' => text.push('\n'),
                 't' => text.push('\t'),
                 'r' => text.push('\r'),
-                '0' => text.push('\0'),
+                'a' => text.push('\x07'),
+                'b' => text.push('\x08'),
+                'f' => text.push('\x0c'),
+                'v' => text.push('\x0b'),
+                '0'..='7' => {
+                    // Up to three octal digits.
+                    let mut code = next.to_digit(8).unwrap_or(0);
+                    for _ in 0..2 {
+                        match chars.get(i).and_then(|c| c.to_digit(8)) {
+                            Some(digit) => {
+                                code = code * 8 + digit;
+                                i += 1;
+                            }
+                            None => break,
+                        }
+                    }
+                    text.extend(char::from_u32(code));
+                }
                 '\\' | '\'' | '"' => text.push(next),
                 '\n' => lines += 1,
                 'x' | 'u' | 'U' => {
@@ -205,6 +226,9 @@ fn string(chars: &[char], at: usize, raw: bool) -> Result<(String, usize, usize)
         if c == '\\' && raw {
             text.push(c);
             if let Some(&next) = chars.get(i + 1) {
+                if next == '\n' {
+                    lines += 1;
+                }
                 text.push(next);
                 i += 2;
                 continue;

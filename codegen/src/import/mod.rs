@@ -95,6 +95,13 @@ pub fn import(path: &Path) -> Result<Imported, Error> {
     let finder = find::Finder(&module);
     let mut converter = convert::Converter::new(&module, &section);
     let Some((config, source_name)) = finder.config() else {
+        // The config may be in a statement the parser could not read.
+        if let Some((line, message)) = module.errors.first() {
+            return Err(fail(
+                *line,
+                format!("{message} (and no rest_api config was found elsewhere)"),
+            ));
+        }
         return Err(fail(
             0,
             "no rest_api config found: no call of `rest_api_source(...)` or `rest_api_resources(...)`, and no variable annotated `RESTAPIConfig`".into(),

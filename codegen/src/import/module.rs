@@ -14,13 +14,17 @@ pub struct Module {
     pub params: Vec<(String, String, Node)>,
     /// Every other expression statement (`return ...`, `pipeline.run(...)`).
     pub expressions: Vec<Node>,
+    /// Statements that did not parse: of no interest unless the config is among them.
+    pub errors: Vec<Failure>,
 }
 
 pub fn module(tokens: &[Token]) -> Result<Module, Failure> {
     let mut module = Module::default();
     let lines = tokens.split(|t| t.tok == Tok::Newline);
     for line in lines.filter(|l| !l.is_empty()) {
-        statement(line, &mut module)?;
+        if let Err(error) = statement(line, &mut module) {
+            module.errors.push(error);
+        }
     }
     Ok(module)
 }
@@ -39,7 +43,7 @@ fn statement(line: &[Token], module: &mut Module) -> Result<(), Failure> {
         ) => return Ok(()),
         Some("def") => {
             let function = name(1).unwrap_or_default().to_owned();
-            let mut parser = Parser::new(&line[2..]);
+            let mut parser = Parser::new(line.get(2..).unwrap_or_default());
             for (param, default) in parser.params()? {
                 module.params.push((function.clone(), param, default));
             }
@@ -82,11 +86,10 @@ fn statement(line: &[Token], module: &mut Module) -> Result<(), Failure> {
             return Ok(());
         }
     }
-    // Any other statement: its expressions may hold the call we are after. A statement
-    // that does not parse as one (`x += 1`, `a, b = f()`) is of no interest.
-    if let Ok(node) = Parser::new(line).expr() {
-        module.expressions.push(node);
-    }
+    // Any other statement: its expressions may hold the call we are after. One that
+    // does not parse as an expression (`x += 1`, `a, b = f()`) is recorded as an error,
+    // reported only if no config is found.
+    module.expressions.push(Parser::new(line).expr()?);
     Ok(())
 }
 

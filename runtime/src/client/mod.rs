@@ -51,7 +51,8 @@ impl ClientConfig {
     pub fn fill_base_url(template: &str, values: &[(&str, &str)]) -> Result<String> {
         let mut url = template.to_owned();
         for (name, value) in values {
-            let safe = !value.is_empty()
+            // Dots alone (`..`) would move the path.
+            let safe = !value.chars().all(|c| c == '.')
                 && value
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c));

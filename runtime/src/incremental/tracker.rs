@@ -68,7 +68,9 @@ impl Tracker {
             primary_key,
             exhausted: false,
         };
-        if let Some(previous) = previous {
+        // A backfill (`end_value` set) is its own range: it starts at the initial value
+        // whatever the state says, without lag or de-duplication, as in dlt.
+        if let Some(previous) = previous.filter(|_| tracker.end.is_none()) {
             match config.lag {
                 // A lag re-reads a window before the last value (records there may have
                 // changed), so nothing in it counts as already seen; it never starts
@@ -132,12 +134,10 @@ impl Tracker {
                 OnMissing::Exclude => Ok(false),
             };
         };
-        // Rows sorted in the cursor's direction: the first one past the end ends the
-        // run; rows sorted against it: the first one before the start does.
-        let (with_cursor, against_cursor) = match self.config.last_value_func {
-            LastValueFunc::Max => (RowOrder::Asc, RowOrder::Desc),
-            LastValueFunc::Min => (RowOrder::Desc, RowOrder::Asc),
-        };
+        // dlt's `row_order` is in the order of `last_value_func`: `asc` rows move with
+        // the cursor (the first one past the end ends the run), `desc` rows against it
+        // (the first one before the start does).
+        let (with_cursor, against_cursor) = (RowOrder::Asc, RowOrder::Desc);
         if let Some(start) = &self.start {
             match self.towards_end(&cursor, start)? {
                 Ordering::Less => {
@@ -307,27 +307,57 @@ mod tests {
         assert_eq!(kept(&mut tracker, &values), [json!(6), json!(9), json!(10)]);
     }
 
-    /// `last_value_func: min`: the cursor walks down; the state keeps the smallest.
+    /// `last_value_func: min`: the cursor walks down; the state keeps the smallest;
+    /// `row_order` is in the function's order (`desc` rows climb, as in dlt).
     #[test]
     fn min_walks_the_cursor_downwards() {
         let mut c = config(CursorType::Integer);
         c.initial_value = Some("100");
         c.last_value_func = LastValueFunc::Min;
-        c.row_order = Some(RowOrder::Desc);
         let mut tracker = Tracker::new("r", c, &[], None).unwrap();
+        let values = [json!(120), json!(100), json!(90), json!(40)];
         assert_eq!(
-            kept(
-                &mut tracker,
-                &[json!(120), json!(100), json!(90), json!(40)]
-            ),
+            kept(&mut tracker, &values),
             [json!(100), json!(90), json!(40)]
         );
+        assert!(!tracker.exhausted, "no row order, no early stop");
         assert_eq!(tracker.state().last_value, Some(json!(40)));
         let state = Some(tracker.state());
+        c.row_order = Some(RowOrder::Asc);
         let mut next = Tracker::new("r", c, &[], state).unwrap();
-        assert_eq!(kept(&mut next, &[json!(50), json!(30)]), [json!(30)]);
-        // Rows sorted descending, walking down: nothing ends the run early.
-        assert!(!next.exhausted);
+        assert_eq!(kept(&mut next, &[json!(30), json!(50)]), [json!(30)]);
+        assert!(
+            !next.exhausted,
+            "asc rows fall with a min cursor: one before the start is no end"
+        );
+        c.row_order = Some(RowOrder::Desc);
+        let mut against = Tracker::new("r", c, &[], Some(next.state())).unwrap();
+        assert_eq!(kept(&mut against, &[json!(35)]), Vec::<Value>::new());
+        assert!(
+            against.exhausted,
+            "desc rows climb: one before the start ends the run"
+        );
+    }
+
+    /// A backfill (`end_value` set) starts at the initial value whatever the state
+    /// says, with no lag.
+    #[test]
+    fn a_backfill_ignores_the_state() {
+        let mut c = config(CursorType::Integer);
+        c.initial_value = Some("10");
+        c.end_value = Some("20");
+        c.lag = Some(5.0);
+        let state = IncrementalState {
+            last_value: Some(json!(50)),
+            ..IncrementalState::default()
+        };
+        let tracker = Tracker::new("r", c, &[], Some(state.clone())).unwrap();
+        assert_eq!(tracker.placeholder("start_value"), Some(json!(10)));
+        assert_eq!(
+            tracker.state(),
+            state,
+            "a backfill hands the state back unchanged"
+        );
     }
 
     /// `lag`: the next run starts that much before the last value, re-reading the

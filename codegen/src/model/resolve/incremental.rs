@@ -26,6 +26,7 @@ impl Resolver<'_> {
             // Without a column, as dlt does: the initial value's kind, a string read
             // as a timestamp or a date when it is one.
             _ => match &spec.initial_value {
+                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => "Integer",
                 Some(Value::Number(_)) => "Number",
                 Some(Value::String(text)) if is_timestamp(text) => "Timestamp",
                 Some(Value::String(text)) if is_date(text) => "Date",
