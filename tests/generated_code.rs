@@ -68,6 +68,19 @@ fn tricky_metadata_keeps_the_spec_names() {
     assert_eq!(tricky::Record::NAME, "records");
     assert_eq!(tricky::Rt::NAME, "rt");
     assert_eq!(tricky::Endpoint::NAME, "endpoints");
+    assert_eq!(tricky::VisitorRecord::NAME, "visitors");
+    // Columns named like the helpers of a record's `Deserialize` are plain fields.
+    let visitor: tricky::VisitorRecord =
+        serde_json::from_str(r#"{"map": "m", "key": null, "value": 7, "other": [1]}"#).unwrap();
+    assert_eq!(
+        (visitor.map.as_str(), visitor.key, visitor.value),
+        ("m", None, Some(7))
+    );
+    assert_eq!(visitor.extra["other"], serde_json::json!([1]));
+    let missing = serde_json::from_str::<tricky::VisitorRecord>(r#"{"key": "k"}"#)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(missing, "missing field `map` at line 1 column 12");
     assert_eq!(
         tricky::Type::WRITE_DISPOSITION,
         connectorgen_runtime::WriteDisposition::Merge {

@@ -19,6 +19,7 @@ mod mask;
 pub mod paginate;
 #[cfg(feature = "cli")]
 pub mod program;
+pub mod record;
 mod resource;
 pub mod retry;
 mod secret;

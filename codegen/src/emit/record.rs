@@ -19,9 +19,10 @@ pub fn record(resource: &Resource) -> TokenStream {
     let primary_key = &resource.primary_key;
     let write_disposition = write_disposition(resource.write_disposition);
     let endpoint = ident(&resource.static_name);
+    let deserialize = deserialize(resource);
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+        #[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
         #[serde(crate = "rt::serde")]
         pub struct #name {
             #(#fields)*
@@ -29,6 +30,8 @@ pub fn record(resource: &Resource) -> TokenStream {
             #[serde(flatten)]
             pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
         }
+
+        #deserialize
 
         impl rt::Resource for #name {
             const NAME: &'static str = #resource_name;
@@ -74,13 +77,92 @@ fn field(field: &Field) -> TokenStream {
     } else {
         quote! { #ty }
     };
-    // A nullable field may be missing as well as null.
-    let default = field.nullable.then(|| quote! { #[serde(default)] });
     quote! {
         #docs
         #rename
-        #default
         pub #ident: #ty,
+    }
+}
+
+/// `Deserialize` of a record, field by field: a declared field into its typed slot
+/// (a nullable one may be missing as well as null), any other into `extra`, with no
+/// buffering of the whole record (what `#[serde(flatten)]` would do). Helper names
+/// start with `__`, which no field name can.
+fn deserialize(resource: &Resource) -> TokenStream {
+    let name = ident(&resource.type_name);
+    let expecting = format!("a record of `{}`", resource.name);
+    let slots = resource.fields.iter().map(|field| {
+        let ident = ident(&field.ident);
+        quote! { let mut #ident = None; }
+    });
+    let arms = resource.fields.iter().map(|field| {
+        let ident = ident(&field.ident);
+        let key = &field.name;
+        if field.nullable {
+            quote! { #key => #ident = __map.next_value()?, }
+        } else {
+            quote! { #key => #ident = Some(__map.next_value()?), }
+        }
+    });
+    let inits = resource.fields.iter().map(|field| {
+        let ident = ident(&field.ident);
+        let key = &field.name;
+        if field.nullable {
+            quote! { #ident, }
+        } else {
+            quote! { #ident: #ident.ok_or_else(|| rt::record::missing(#key))?, }
+        }
+    });
+    let undeclared = quote! {
+        let value = __map.next_value()?;
+        extra.insert(__key.into_string(), value);
+    };
+    // Without declared fields, every field is undeclared: no `match` to write.
+    let each_field = if resource.fields.is_empty() {
+        undeclared
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => {
+                    #undeclared
+                }
+            }
+        }
+    };
+    quote! {
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<__D: rt::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> std::result::Result<Self, __D::Error> {
+                struct Visitor;
+
+                impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: __A,
+                    ) -> std::result::Result<#name, __A::Error> {
+                        #(#slots)*
+                        let mut extra = rt::serde_json::Map::new();
+                        while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                            #each_field
+                        }
+                        Ok(#name {
+                            #(#inits)*
+                            extra,
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(Visitor)
+            }
+        }
     }
 }
 

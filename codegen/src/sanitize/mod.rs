@@ -59,7 +59,9 @@ pub fn shouty(name: &str) -> String {
 /// itself, and the standard prelude's types and traits, so that generated code can
 /// write `Option<String>` plainly and no spec can change what that means.
 const TYPE_NAMES_TAKEN: &[&str] = &[
-    // Declared or re-exported by every generated crate.
+    // Declared or re-exported by every generated crate, and the local type of every
+    // record's `Deserialize`.
+    "Visitor",
     "Client",
     "Config",
     "Error",

@@ -263,22 +263,68 @@ impl rt::Connector for Client {
 }
 
 /// One record of `events` (GET events).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Event {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `name`: text, nullable.
-    #[serde(default)]
     pub name: Option<String>,
     /// `starts_at`: timestamp, nullable.
-    #[serde(default)]
     pub starts_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `updated_at`: timestamp, not null.
     pub updated_at: rt::chrono::DateTime<rt::chrono::Utc>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Event {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Event;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `events`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Event, __A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut starts_at = None;
+                let mut updated_at = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "name" => name = __map.next_value()?,
+                        "starts_at" => starts_at = __map.next_value()?,
+                        "updated_at" => updated_at = Some(__map.next_value()?),
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Event {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    name,
+                    starts_at,
+                    updated_at: updated_at
+                        .ok_or_else(|| rt::record::missing("updated_at"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Event {
@@ -298,16 +344,14 @@ impl rt::Resource for Event {
 }
 
 /// One record of `attendees` (GET events/{resources.events.id}/attendees).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct EventAttendee {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `email`: text, nullable.
-    #[serde(default)]
     pub email: Option<String>,
     /// `checked_in`: bool, nullable.
-    #[serde(default)]
     pub checked_in: Option<bool>,
     /// `_events_id`: bigint, not null.
     ///
@@ -317,6 +361,54 @@ pub struct EventAttendee {
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for EventAttendee {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = EventAttendee;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `attendees`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<EventAttendee, __A::Error> {
+                let mut id = None;
+                let mut email = None;
+                let mut checked_in = None;
+                let mut events_id = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "email" => email = __map.next_value()?,
+                        "checked_in" => checked_in = __map.next_value()?,
+                        "_events_id" => events_id = Some(__map.next_value()?),
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(EventAttendee {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    email,
+                    checked_in,
+                    events_id: events_id
+                        .ok_or_else(|| rt::record::missing("_events_id"))?,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for EventAttendee {

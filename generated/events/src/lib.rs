@@ -190,23 +190,67 @@ impl rt::Connector for Client {
 }
 
 /// One record of `event_data` (GET /v1/events).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct EventData {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `name`: text, nullable.
-    #[serde(default)]
     pub name: Option<String>,
     /// `start_time`: timestamp, nullable.
-    #[serde(default)]
     pub start_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `end_time`: timestamp, nullable.
-    #[serde(default)]
     pub end_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for EventData {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = EventData;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `event_data`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<EventData, __A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut start_time = None;
+                let mut end_time = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "name" => name = __map.next_value()?,
+                        "start_time" => start_time = __map.next_value()?,
+                        "end_time" => end_time = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(EventData {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    name,
+                    start_time,
+                    end_time,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for EventData {

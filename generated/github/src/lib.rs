@@ -237,7 +237,7 @@ impl rt::Connector for Client {
 }
 
 /// One record of `issues` (GET repos/acme/widgets/issues).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Issue {
     /// `id`: bigint, primary key, not null.
@@ -247,20 +247,72 @@ pub struct Issue {
     /// `title`: text, not null.
     pub title: String,
     /// `state`: text, nullable.
-    #[serde(default)]
     pub state: Option<String>,
     /// `created_at`: timestamp, nullable.
-    #[serde(default)]
     pub created_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `closed_at`: timestamp, nullable.
-    #[serde(default)]
     pub closed_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `labels`: json, nullable.
-    #[serde(default)]
     pub labels: Option<rt::serde_json::Value>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Issue {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Issue;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `issues`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Issue, __A::Error> {
+                let mut id = None;
+                let mut number = None;
+                let mut title = None;
+                let mut state = None;
+                let mut created_at = None;
+                let mut closed_at = None;
+                let mut labels = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "number" => number = Some(__map.next_value()?),
+                        "title" => title = Some(__map.next_value()?),
+                        "state" => state = __map.next_value()?,
+                        "created_at" => created_at = __map.next_value()?,
+                        "closed_at" => closed_at = __map.next_value()?,
+                        "labels" => labels = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Issue {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    number: number.ok_or_else(|| rt::record::missing("number"))?,
+                    title: title.ok_or_else(|| rt::record::missing("title"))?,
+                    state,
+                    created_at,
+                    closed_at,
+                    labels,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Issue {
@@ -280,20 +332,62 @@ impl rt::Resource for Issue {
 }
 
 /// One record of `repository` (GET repos/acme/widgets).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Repository {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `full_name`: text, nullable.
-    #[serde(default)]
     pub full_name: Option<String>,
     /// `stargazers_count`: bigint, nullable.
-    #[serde(default)]
     pub stargazers_count: Option<i64>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Repository {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Repository;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `repository`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Repository, __A::Error> {
+                let mut id = None;
+                let mut full_name = None;
+                let mut stargazers_count = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "full_name" => full_name = __map.next_value()?,
+                        "stargazers_count" => stargazers_count = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Repository {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    full_name,
+                    stargazers_count,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Repository {

@@ -235,26 +235,72 @@ impl rt::Connector for Client {
 }
 
 /// One record of `popular` (GET movie/popular).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Popular {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `title`: text, nullable.
-    #[serde(default)]
     pub title: Option<String>,
     /// `release_date`: date, nullable.
-    #[serde(default)]
     pub release_date: Option<rt::chrono::NaiveDate>,
     /// `vote_average`: double, nullable.
-    #[serde(default)]
     pub vote_average: Option<f64>,
     /// `adult`: bool, nullable.
-    #[serde(default)]
     pub adult: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Popular {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Popular;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `popular`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Popular, __A::Error> {
+                let mut id = None;
+                let mut title = None;
+                let mut release_date = None;
+                let mut vote_average = None;
+                let mut adult = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "title" => title = __map.next_value()?,
+                        "release_date" => release_date = __map.next_value()?,
+                        "vote_average" => vote_average = __map.next_value()?,
+                        "adult" => adult = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Popular {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    title,
+                    release_date,
+                    vote_average,
+                    adult,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Popular {
@@ -272,26 +318,72 @@ impl rt::Resource for Popular {
 }
 
 /// One record of `top_rated` (GET movie/top_rated).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct TopRated {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `title`: text, nullable.
-    #[serde(default)]
     pub title: Option<String>,
     /// `release_date`: date, nullable.
-    #[serde(default)]
     pub release_date: Option<rt::chrono::NaiveDate>,
     /// `vote_average`: double, nullable.
-    #[serde(default)]
     pub vote_average: Option<f64>,
     /// `adult`: bool, nullable.
-    #[serde(default)]
     pub adult: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for TopRated {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = TopRated;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `top_rated`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<TopRated, __A::Error> {
+                let mut id = None;
+                let mut title = None;
+                let mut release_date = None;
+                let mut vote_average = None;
+                let mut adult = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "title" => title = __map.next_value()?,
+                        "release_date" => release_date = __map.next_value()?,
+                        "vote_average" => vote_average = __map.next_value()?,
+                        "adult" => adult = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(TopRated {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    title,
+                    release_date,
+                    vote_average,
+                    adult,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for TopRated {

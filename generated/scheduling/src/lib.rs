@@ -185,20 +185,62 @@ impl rt::Connector for Client {
 }
 
 /// One record of `resource_name` (GET /v1/resource).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct ResourceName {
     /// `id`: bigint, primary key, not null.
     pub id: i64,
     /// `name`: text, nullable.
-    #[serde(default)]
     pub name: Option<String>,
     /// `status`: text, nullable.
-    #[serde(default)]
     pub status: Option<String>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ResourceName {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = ResourceName;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `resource_name`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<ResourceName, __A::Error> {
+                let mut id = None;
+                let mut name = None;
+                let mut status = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "name" => name = __map.next_value()?,
+                        "status" => status = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(ResourceName {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    name,
+                    status,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for ResourceName {

@@ -183,23 +183,67 @@ impl rt::Connector for Client {
 }
 
 /// One record of `documents` (POST search).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Document {
     /// `id`: text, primary key, not null.
     pub id: String,
     /// `title`: text, nullable.
-    #[serde(default)]
     pub title: Option<String>,
     /// `score`: double, nullable.
-    #[serde(default)]
     pub score: Option<f64>,
     /// `published_at`: timestamp, nullable.
-    #[serde(default)]
     pub published_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Document {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Document;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `documents`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Document, __A::Error> {
+                let mut id = None;
+                let mut title = None;
+                let mut score = None;
+                let mut published_at = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "title" => title = __map.next_value()?,
+                        "score" => score = __map.next_value()?,
+                        "published_at" => published_at = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Document {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    title,
+                    score,
+                    published_at,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Document {

@@ -242,26 +242,72 @@ impl rt::Connector for Client {
 }
 
 /// One record of `customers` (GET customers).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Customer {
     /// `id`: text, primary key, not null.
     pub id: String,
     /// `email`: text, nullable.
-    #[serde(default)]
     pub email: Option<String>,
     /// `created`: bigint, nullable.
-    #[serde(default)]
     pub created: Option<i64>,
     /// `livemode`: bool, nullable.
-    #[serde(default)]
     pub livemode: Option<bool>,
     /// `metadata`: json, nullable.
-    #[serde(default)]
     pub metadata: Option<rt::serde_json::Value>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Customer {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Customer;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `customers`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Customer, __A::Error> {
+                let mut id = None;
+                let mut email = None;
+                let mut created = None;
+                let mut livemode = None;
+                let mut metadata = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "email" => email = __map.next_value()?,
+                        "created" => created = __map.next_value()?,
+                        "livemode" => livemode = __map.next_value()?,
+                        "metadata" => metadata = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Customer {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    email,
+                    created,
+                    livemode,
+                    metadata,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Customer {
@@ -281,7 +327,7 @@ impl rt::Resource for Customer {
 }
 
 /// One record of `charges` (GET charges).
-#[derive(Clone, Debug, PartialEq, rt::serde::Deserialize, rt::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, rt::serde::Serialize)]
 #[serde(crate = "rt::serde")]
 pub struct Charge {
     /// `id`: text, primary key, not null.
@@ -291,14 +337,62 @@ pub struct Charge {
     /// `currency`: text, not null.
     pub currency: String,
     /// `created`: bigint, nullable.
-    #[serde(default)]
     pub created: Option<i64>,
     /// `paid`: bool, nullable.
-    #[serde(default)]
     pub paid: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
     pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Charge {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> std::result::Result<Self, __D::Error> {
+        struct Visitor;
+
+        impl<'de> rt::serde::de::Visitor<'de> for Visitor {
+            type Value = Charge;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record of `charges`")
+            }
+
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> std::result::Result<Charge, __A::Error> {
+                let mut id = None;
+                let mut amount = None;
+                let mut currency = None;
+                let mut created = None;
+                let mut paid = None;
+                let mut extra = rt::serde_json::Map::new();
+                while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
+                    match __key.as_str() {
+                        "id" => id = Some(__map.next_value()?),
+                        "amount" => amount = Some(__map.next_value()?),
+                        "currency" => currency = Some(__map.next_value()?),
+                        "created" => created = __map.next_value()?,
+                        "paid" => paid = __map.next_value()?,
+                        _ => {
+                            let value = __map.next_value()?;
+                            extra.insert(__key.into_string(), value);
+                        }
+                    }
+                }
+                Ok(Charge {
+                    id: id.ok_or_else(|| rt::record::missing("id"))?,
+                    amount: amount.ok_or_else(|| rt::record::missing("amount"))?,
+                    currency: currency.ok_or_else(|| rt::record::missing("currency"))?,
+                    created,
+                    paid,
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 impl rt::Resource for Charge {
