@@ -15,6 +15,24 @@ fn errors(name: &str, text: &str) -> String {
     }
 }
 
+/// Loads `text` as a spec file named `name` that must be accepted; its warnings as
+/// printed (the temporary folder written `DIR`).
+fn accepted(name: &str, text: &str) -> (connectorgen::Connector, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path: PathBuf = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let connector = connectorgen::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let warnings = connector
+        .warnings
+        .iter()
+        .map(|w| {
+            w.to_string()
+                .replace(&dir.path().display().to_string(), "DIR")
+        })
+        .collect();
+    (connector, warnings)
+}
+
 const GOOD_CLIENT: &str =
     "client:\n  base_url: https://api.example.com\n  paginator: single_page\n";
 
@@ -418,18 +436,7 @@ resources:
       id: { data_type: bigint, dedup_sort: desc }
       email: { data_type: text, x-pii: true, unique: true }
 ";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("users.yaml");
-    std::fs::write(&path, text).unwrap();
-    let connector = connectorgen::load(&path).unwrap();
-    let warnings: Vec<String> = connector
-        .warnings
-        .iter()
-        .map(|w| {
-            w.to_string()
-                .replace(&dir.path().display().to_string(), "DIR")
-        })
-        .collect();
+    let (connector, warnings) = accepted("users.yaml", text);
     assert_eq!(
         warnings,
         [
@@ -473,18 +480,7 @@ resources:
     columns:
       id: { data_type: bigint }
 ";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("desk.yaml");
-    std::fs::write(&path, text).unwrap();
-    let connector = connectorgen::load(&path).unwrap();
-    let warnings: Vec<String> = connector
-        .warnings
-        .iter()
-        .map(|w| {
-            w.to_string()
-                .replace(&dir.path().display().to_string(), "DIR")
-        })
-        .collect();
+    let (connector, warnings) = accepted("desk.yaml", text);
     assert_eq!(
         warnings,
         ["DIR/desk.yaml:7:5: warning: primary key `idd` is not a declared column of `tickets` (at `resources[0].primary_key`)\n  \
@@ -557,18 +553,7 @@ resources:
       params:
         event_id: { type: resolve, resource: events, field: id }
 ";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("legacy.yaml");
-    std::fs::write(&path, text).unwrap();
-    let connector = connectorgen::load(&path).unwrap();
-    let warnings: Vec<String> = connector
-        .warnings
-        .iter()
-        .map(|w| {
-            w.to_string()
-                .replace(&dir.path().display().to_string(), "DIR")
-        })
-        .collect();
+    let (connector, warnings) = accepted("legacy.yaml", text);
     assert_eq!(
         warnings,
         [
