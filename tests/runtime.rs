@@ -435,3 +435,38 @@ async fn an_absolute_path_ignores_the_base_url() {
         "/items"
     );
 }
+
+/// Real APIs compress: the client asks for gzip and deflate, and decodes them.
+#[tokio::test]
+async fn compressed_responses_are_asked_for_and_decoded() {
+    use std::io::Write as _;
+    let server = MockServer::start().await;
+    let body = serde_json::to_vec(&json!({"results": [{"id": 1}, {"id": 2}]})).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(&body).unwrap();
+    let gzipped = encoder.finish().unwrap();
+    Mock::given(method("GET"))
+        .and(path("/items"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/json")
+                .insert_header("content-encoding", "gzip")
+                .set_body_raw(gzipped, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = Client::new(config(server.uri(), Auth::None)).unwrap();
+    let records: Vec<Value> = client.records(&ITEMS).try_collect().await.unwrap();
+    assert_eq!(records, [json!({"id": 1}), json!({"id": 2})]);
+    let request = &server.received_requests().await.unwrap()[0];
+    let accepted = request
+        .headers
+        .get("accept-encoding")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        accepted.contains("gzip") && accepted.contains("deflate"),
+        "{accepted}"
+    );
+}
