@@ -15,28 +15,30 @@ struct Call {
     kwargs: Kwargs,
 }
 
-pub struct Finder<'a>(pub &'a Module);
+/// The module's assignments and every call in its statements, collected once.
+pub struct Finder<'a> {
+    module: &'a Module,
+    calls: Vec<Call>,
+}
 
-impl Finder<'_> {
-    /// Every call in the module's statements.
-    fn calls(&self) -> Vec<Call> {
+impl<'a> Finder<'a> {
+    pub fn new(module: &'a Module) -> Self {
         let mut calls = Vec::new();
-        let roots = self
-            .0
+        let roots = module
             .expressions
             .iter()
-            .chain(self.0.assignments.iter().map(|(_, _, value)| value));
+            .chain(module.assignments.iter().map(|(_, _, value)| value));
         for root in roots {
             collect_calls(root, &mut calls);
         }
-        calls
+        Finder { module, calls }
     }
 
     /// The config and the source's `name=` if given: the argument of `rest_api_source`
     /// (or `rest_api_resources`), else a variable annotated `RESTAPIConfig`, else a dict
     /// with `client` and `resources`.
     pub fn config(&self) -> Option<(Node, Option<String>)> {
-        for call in self.calls() {
+        for call in &self.calls {
             if !SOURCES.contains(&call.name.as_str()) {
                 continue;
             }
@@ -49,7 +51,7 @@ impl Finder<'_> {
                 return Some((config.clone(), name));
             }
         }
-        let assignments = &self.0.assignments;
+        let assignments = &self.module.assignments;
         let annotated = assignments.iter().find(|(_, annotation, _)| {
             annotation
                 .as_deref()
@@ -72,14 +74,14 @@ impl Finder<'_> {
 
     /// The pipeline's name: `dlt.pipeline(pipeline_name=...)`, if the file has one.
     pub fn pipeline_name(&self) -> Option<String> {
-        self.calls()
-            .into_iter()
+        self.calls
+            .iter()
             .filter(|call| call.name == "pipeline")
             .find_map(|call| {
                 call.kwargs
-                    .into_iter()
-                    .find_map(|(k, v)| match (k.as_str(), v.expr) {
-                        ("pipeline_name", Expr::Str(name)) => Some(name),
+                    .iter()
+                    .find_map(|(k, v)| match (k.as_str(), &v.expr) {
+                        ("pipeline_name", Expr::Str(name)) => Some(name.clone()),
                         _ => None,
                     })
             })

@@ -92,7 +92,7 @@ pub fn import(path: &Path) -> Result<Imported, Error> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let section = crate::sanitize::snake(&stem);
-    let finder = find::Finder(&module);
+    let finder = find::Finder::new(&module);
     let mut converter = convert::Converter::new(&module, &section);
     let Some((config, source_name)) = finder.config() else {
         // The config may be in a statement the parser could not read.

@@ -2,7 +2,7 @@
 //! until it says there is no more.
 
 use super::{Client, Page};
-use crate::incremental::Tracker;
+use crate::incremental::{lock, Tracker};
 use crate::paginate::{Prepared, Seen, State};
 use crate::select::Selector;
 use crate::template::Context;
@@ -53,10 +53,7 @@ impl Walk {
             self.started = true;
             let state = State::start(&self.endpoint.paginator)
                 .map_err(|message| Error::Config(format!("resource `{resource}`: {message}")))?;
-            let tracker = self
-                .tracker
-                .as_ref()
-                .map(|t| t.lock().unwrap_or_else(|e| e.into_inner()));
+            let tracker = self.tracker.as_ref().map(|t| lock(t));
             let context = (self.parent.is_some() || tracker.is_some()).then(|| Context {
                 child: resource,
                 parent: self
@@ -128,10 +125,7 @@ impl Walk {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut records = Vec::with_capacity(values.len());
         // One lock per page, not per record.
-        let mut tracker = self
-            .tracker
-            .as_ref()
-            .map(|t| t.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut tracker = self.tracker.as_ref().map(|t| lock(t));
         for (index, value) in values.into_iter().enumerate() {
             // dlt stores a record that is not an object (a string, a number) in a
             // column named `value`.

@@ -143,7 +143,7 @@ impl<T> futures_util::Stream for IncrementalRecords<T> {
     ) -> std::task::Poll<Option<Result<T>>> {
         let polled = self.records.poll_next_unpin(cx);
         if let (std::task::Poll::Ready(item), Some(handle)) = (&polled, &self.handle) {
-            let mut outcome = handle.outcome.lock().unwrap_or_else(|e| e.into_inner());
+            let mut outcome = lock(&handle.outcome);
             match item {
                 Some(Err(_)) => *outcome = Outcome::Failed,
                 None if *outcome == Outcome::Running => *outcome = Outcome::Finished,
@@ -184,7 +184,7 @@ pub(crate) enum Outcome {
 impl StateHandle {
     /// The state to persist: `Some` only after the stream ended without an error.
     pub fn state(&self) -> Option<IncrementalState> {
-        let outcome = *self.outcome.lock().unwrap_or_else(|e| e.into_inner());
+        let outcome = *lock(&self.outcome);
         (outcome == Outcome::Finished).then(|| match &self.trackers {
             Trackers::One(tracker) => lock(tracker).state(),
             Trackers::PerParent { previous, trackers } => {
