@@ -4,7 +4,7 @@
 
 use connectorgen::mock::{self, MockOptions};
 use connectorgen_runtime::load::{sqlite::Sqlite, SyncOptions};
-use connectorgen_runtime::Connector;
+use connectorgen_runtime::{Connector, Overrides};
 use futures_util::StreamExt;
 use std::path::Path;
 
@@ -52,7 +52,7 @@ async fn counts<C: Connector>(spec: &str, records: u64) -> Vec<(String, usize)> 
             format!("http://{}/oauth/token", mock.address),
         );
     }
-    let connector = C::from_env_with_base_url(Some(mock.base_url.clone())).unwrap();
+    let connector = C::from_env_with(Overrides::new(Some(mock.base_url.clone()), None)).unwrap();
     let mut counts = Vec::new();
     for resource in C::RESOURCES {
         let (values, _) = connector.values(resource, None).unwrap();
@@ -164,8 +164,11 @@ async fn a_parent_child_incremental_connector_syncs_from_the_mock() {
         },
     )
     .await;
-    let client =
-        conference_connector::Client::from_env_with_base_url(Some(mock.base_url.clone())).unwrap();
+    let client = conference_connector::Client::from_env_with(Overrides::new(
+        Some(mock.base_url.clone()),
+        None,
+    ))
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("conference.db");
 

@@ -38,10 +38,14 @@ fn quick_retry() -> RetryPolicy {
     }
 }
 
+/// A client sending one request at a time (the next page is still fetched while the
+/// current one is read), so that the requests below come in a known order;
+/// tests/concurrency.rs tests the default of four at once.
 fn events_client(server: &wiremock::MockServer, key: &str) -> events_connector::Client {
     let mut config = events_connector::Config::new(key);
     config.base_url = server.uri();
     config.retry = quick_retry();
+    config.concurrency = 1;
     events_connector::Client::new(config).unwrap()
 }
 
@@ -245,10 +249,13 @@ async fn records_are_fetched_page_by_page_as_the_stream_is_read() {
 
     let first: Vec<_> = client.event_data().take(150).try_collect().await.unwrap();
     assert_eq!(first.len(), 150);
-    assert_eq!(
-        server.received_requests().await.unwrap().len(),
-        2,
-        "only the pages read were fetched"
+    // The request for page 3 goes out when page 2 arrives; dropping the stream cancels
+    // it, so it may or may not have reached the server. Page 4 never is asked for.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let requests = server.received_requests().await.unwrap().len();
+    assert!(
+        (2..=3).contains(&requests),
+        "only the pages read were fetched, and at most the one after them: {requests}"
     );
 
     let pages: Vec<_> = client.event_data_pages().try_collect().await.unwrap();

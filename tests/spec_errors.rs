@@ -498,7 +498,7 @@ resources:
         .iter()
         .map(|s| s.field.as_str())
         .collect();
-    assert_eq!(secrets, ["base_url", "api_key"]);
+    assert_eq!(secrets, ["base_url", "api_key", "concurrency"]);
     let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
     assert!(code.contains("password: Secret::new(\"\")"), "{code}");
 }

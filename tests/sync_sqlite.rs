@@ -807,7 +807,7 @@ impl Connector for Panicking {
     const RESOURCES: &'static [&'static str] = &["event_data"];
     const TABLES: &'static [load::TableDef] = <Replace as Connector>::TABLES;
 
-    fn from_env_with_base_url(_: Option<String>) -> connectorgen_runtime::Result<Self> {
+    fn from_env_with(_: connectorgen_runtime::Overrides) -> connectorgen_runtime::Result<Self> {
         Ok(Panicking)
     }
 

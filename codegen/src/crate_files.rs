@@ -126,6 +126,9 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                 SettingKind::Url { default, what, .. } => {
                     format!("optional; replaces {what} of the spec, `{default}`")
                 }
+                SettingKind::Concurrency => {
+                    "optional; requests of one resource on their way at once (default 4)".to_owned()
+                }
                 SettingKind::BaseUrlPart => format!(
                     "`{{{}}}` in the base URL `{}`",
                     setting.field, connector.base_url

@@ -9,6 +9,25 @@ pub type JsonLines = Pin<Box<dyn Stream<Item = Result<String>> + Send>>;
 /// Records of one resource as JSON values, for the loader.
 pub type Values = Pin<Box<dyn Stream<Item = Result<serde_json::Value>> + Send>>;
 
+/// Settings the program's flags put over those of the environment.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Overrides {
+    /// `--base-url`.
+    pub base_url: Option<String>,
+    /// `--concurrency`: requests of one resource, and children fetched, at once.
+    pub concurrency: Option<usize>,
+}
+
+impl Overrides {
+    pub fn new(base_url: Option<String>, concurrency: Option<usize>) -> Self {
+        Overrides {
+            base_url,
+            concurrency,
+        }
+    }
+}
+
 /// What a generated client offers to the generic command-line program.
 pub trait Connector: Sized {
     /// The connector's name (the spec's `name`, or its file stem).
@@ -21,9 +40,9 @@ pub trait Connector: Sized {
     /// marks `selected: false`, which are still fetched by name and as parents.
     const SELECTED: &'static [&'static str] = Self::RESOURCES;
 
-    /// A client configured from environment variables, with the base URL optionally
-    /// replaced.
-    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self>;
+    /// A client configured from environment variables, then from `overrides` (the
+    /// program's flags).
+    fn from_env_with(overrides: Overrides) -> Result<Self>;
 
     /// The records of a resource as JSON lines; `None` for an unknown resource name.
     fn json_lines(&self, resource: &str) -> Option<JsonLines>;

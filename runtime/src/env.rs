@@ -113,6 +113,19 @@ pub fn required(var: &str) -> Result<String> {
     })
 }
 
+/// An optional count of at least 1, e.g. `EVENTS_CONCURRENCY`.
+pub fn count(var: &str) -> Result<Option<usize>> {
+    let Some(value) = optional(var) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<usize>() {
+        Ok(count) if count > 0 => Ok(Some(count)),
+        _ => Err(Error::Config(format!(
+            "environment variable {var} is `{value}`; set it to a whole number of at least 1"
+        ))),
+    }
+}
+
 /// An optional setting, e.g. `EVENTS_BASE_URL`.
 pub fn optional(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|value| !value.is_empty())

@@ -221,8 +221,8 @@ macro_rules! events_with_table {
                     ..<events_connector::Client as ::connectorgen_runtime::Connector>::TABLES[0]
                 }];
 
-            fn from_env_with_base_url(
-                _: ::std::option::Option<::std::string::String>,
+            fn from_env_with(
+                _: ::connectorgen_runtime::Overrides,
             ) -> ::connectorgen_runtime::Result<Self> {
                 unreachable!("tests build their clients")
             }

@@ -135,6 +135,9 @@ fn connector_impl(connector: &Connector) -> TokenStream {
             .map(|r| &r.name);
         quote! { const SELECTED: &'static [&'static str] = &[#(#names),*]; }
     });
+    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let fan_out_override =
+        has_children.then(|| quote! { config.fan_out.concurrency = concurrency; });
     let state_param = if incremental.is_empty() {
         quote! { _state }
     } else {
@@ -150,10 +153,14 @@ fn connector_impl(connector: &Connector) -> TokenStream {
 
             #selected
 
-            fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
+            fn from_env_with(overrides: rt::Overrides) -> Result<Self> {
                 let mut config = Config::from_env()?;
-                if let Some(base_url) = base_url {
+                if let Some(base_url) = overrides.base_url {
                     config.base_url = base_url;
+                }
+                if let Some(concurrency) = overrides.concurrency {
+                    config.concurrency = concurrency;
+                    #fan_out_override
                 }
                 Self::new(config)
             }

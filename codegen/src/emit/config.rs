@@ -15,7 +15,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
     // What `Config::new` takes: the settings without a default.
     let required: Vec<&Setting> = settings
         .iter()
-        .filter(|s| !matches!(s.kind, SettingKind::Url { .. }))
+        .filter(|s| !matches!(s.kind, SettingKind::Url { .. } | SettingKind::Concurrency))
         .collect();
     let params = required.iter().map(|setting| {
         let field = ident(&setting.field);
@@ -34,6 +34,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
             SettingKind::BaseUrlPart | SettingKind::Secret { .. } => {
                 quote! { #field: #field.into(), }
             }
+            SettingKind::Concurrency => quote! { #field: rt::ClientConfig::CONCURRENCY, },
         }
     });
     let required_from_env = required.iter().map(|setting| {
@@ -47,22 +48,34 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
             _ => quote! { rt::env::required(#var)? },
         }
     });
-    let urls_from_env = settings.iter().filter_map(|setting| {
-        let SettingKind::Url { .. } = setting.kind else {
-            return None;
-        };
+    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let optional_from_env = settings.iter().filter_map(|setting| {
         let field = ident(&setting.field);
         let var = &setting.env_var;
-        Some(quote! {
-            if let Some(value) = rt::env::optional(#var) {
-                config.#field = value;
+        match setting.kind {
+            SettingKind::Url { .. } => Some(quote! {
+                if let Some(value) = rt::env::optional(#var) {
+                    config.#field = value;
+                }
+            }),
+            SettingKind::Concurrency => {
+                let fan_out = has_children.then(|| quote! { config.fan_out.concurrency = value; });
+                Some(quote! {
+                    if let Some(value) = rt::env::count(#var)? {
+                        config.#field = value;
+                        #fan_out
+                    }
+                })
             }
-        })
+            _ => None,
+        }
     });
     let env_list = settings
         .iter()
         .map(|setting| match &setting.kind {
-            SettingKind::Url { .. } => format!("`{}` (optional)", setting.env_var),
+            SettingKind::Url { .. } | SettingKind::Concurrency => {
+                format!("`{}` (optional)", setting.env_var)
+            }
             SettingKind::BaseUrlPart => format!("`{}`", setting.env_var),
             SettingKind::Secret {
                 dlt_name: Some(name),
@@ -77,7 +90,6 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
         "Settings of the `{}` connector: where the API is, its secrets, how to retry.",
         connector.name
     ));
-    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
     let fan_out_field = has_children.then(|| {
         quote! {
             /// How child resources are fetched for many parents: how many at once, and
@@ -126,7 +138,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
             #from_env_doc
             pub fn from_env() -> Result<Self> {
                 let mut config = Self::new(#(#required_from_env),*);
-                #(#urls_from_env)*
+                #(#optional_from_env)*
                 Ok(config)
             }
 
@@ -171,6 +183,16 @@ fn field(setting: &Setting) -> TokenStream {
                 setting.field, setting.env_var
             ));
             quote! { #docs pub #name: Secret, }
+        }
+        SettingKind::Concurrency => {
+            let docs = doc(&format!(
+                "Requests of one resource on their way at once, where pages can be addressed \
+                 up front (offset and page number once the API has told the total); records \
+                 keep their order. Default [`rt::ClientConfig::CONCURRENCY`].\n\
+                 `from_env` reads it from `{}` when set (and sets `fan_out`'s with it).",
+                setting.env_var,
+            ));
+            quote! { #docs pub #name: usize, }
         }
     }
 }
@@ -238,6 +260,7 @@ fn into_client_config(connector: &Connector, has_children: bool) -> TokenStream 
             #headers
             retry,
             timeout,
+            concurrency,
             ..rt::ClientConfig::new(base_url)
         }
     };

@@ -104,6 +104,10 @@ pub enum SettingKind {
         /// dlt's name for it, when the spec uses one (see [`SecretField::dlt_name`]).
         dlt_name: Option<String>,
     },
+    /// How many requests of one resource (and children of one parent resource) may be
+    /// on their way at once: optional in the environment, default
+    /// `ClientConfig::CONCURRENCY`.
+    Concurrency,
 }
 
 /// A value supplied at run time.

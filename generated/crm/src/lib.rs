@@ -29,6 +29,9 @@ pub struct Config {
     /// Secret `client_secret`: OAuth2 client secret.
     /// `from_env` reads it from `CRM_CLIENT_SECRET`.
     pub client_secret: Secret,
+    /// Requests of one resource on their way at once, where pages can be addressed up front (offset and page number once the API has told the total); records keep their order. Default [`rt::ClientConfig::CONCURRENCY`].
+    /// `from_env` reads it from `CRM_CONCURRENCY` when set (and sets `fan_out`'s with it).
+    pub concurrency: usize,
     /// Which failures are retried and how long to wait; default from the spec.
     pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
@@ -49,12 +52,13 @@ impl Config {
             access_token_url: String::from(Self::ACCESS_TOKEN_URL),
             client_id: client_id.into(),
             client_secret: client_secret.into(),
+            concurrency: rt::ClientConfig::CONCURRENCY,
             retry: Self::default_retry(),
             timeout: std::time::Duration::from_secs(60),
         }
     }
 
-    /// Settings from the environment: `CRM_BASE_URL` (optional), `CRM_ACCESS_TOKEN_URL` (optional), `CRM_CLIENT_ID`, `CRM_CLIENT_SECRET`.
+    /// Settings from the environment: `CRM_BASE_URL` (optional), `CRM_ACCESS_TOKEN_URL` (optional), `CRM_CLIENT_ID`, `CRM_CLIENT_SECRET`, `CRM_CONCURRENCY` (optional).
     pub fn from_env() -> Result<Self> {
         let mut config = Self::new(
             rt::env::secret("CRM_CLIENT_ID")?,
@@ -65,6 +69,9 @@ impl Config {
         }
         if let Some(value) = rt::env::optional("CRM_ACCESS_TOKEN_URL") {
             config.access_token_url = value;
+        }
+        if let Some(value) = rt::env::count("CRM_CONCURRENCY")? {
+            config.concurrency = value;
         }
         Ok(config)
     }
@@ -80,6 +87,7 @@ impl Config {
             access_token_url,
             client_id,
             client_secret,
+            concurrency,
             retry,
             timeout,
         } = self;
@@ -95,6 +103,7 @@ impl Config {
             ),
             retry,
             timeout,
+            concurrency,
             ..rt::ClientConfig::new(base_url)
         }
     }
@@ -213,10 +222,13 @@ impl rt::Connector for Client {
         },
     ];
 
-    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
+    fn from_env_with(overrides: rt::Overrides) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let Some(base_url) = base_url {
+        if let Some(base_url) = overrides.base_url {
             config.base_url = base_url;
+        }
+        if let Some(concurrency) = overrides.concurrency {
+            config.concurrency = concurrency;
         }
         Self::new(config)
     }

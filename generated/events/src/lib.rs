@@ -23,6 +23,9 @@ pub struct Config {
     /// Secret `api_key`: api key sent as query parameter `api_key`.
     /// `from_env` reads it from `EVENTS_API_KEY`.
     pub api_key: Secret,
+    /// Requests of one resource on their way at once, where pages can be addressed up front (offset and page number once the API has told the total); records keep their order. Default [`rt::ClientConfig::CONCURRENCY`].
+    /// `from_env` reads it from `EVENTS_CONCURRENCY` when set (and sets `fan_out`'s with it).
+    pub concurrency: usize,
     /// Which failures are retried and how long to wait; default from the spec.
     pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
@@ -38,16 +41,20 @@ impl Config {
         Config {
             base_url: String::from(Self::BASE_URL),
             api_key: api_key.into(),
+            concurrency: rt::ClientConfig::CONCURRENCY,
             retry: Self::default_retry(),
             timeout: std::time::Duration::from_secs(60),
         }
     }
 
-    /// Settings from the environment: `EVENTS_BASE_URL` (optional), `EVENTS_API_KEY`.
+    /// Settings from the environment: `EVENTS_BASE_URL` (optional), `EVENTS_API_KEY`, `EVENTS_CONCURRENCY` (optional).
     pub fn from_env() -> Result<Self> {
         let mut config = Self::new(rt::env::secret("EVENTS_API_KEY")?);
         if let Some(value) = rt::env::optional("EVENTS_BASE_URL") {
             config.base_url = value;
+        }
+        if let Some(value) = rt::env::count("EVENTS_CONCURRENCY")? {
+            config.concurrency = value;
         }
         Ok(config)
     }
@@ -63,7 +70,7 @@ impl Config {
     }
 
     fn into_client_config(self) -> rt::ClientConfig {
-        let Config { base_url, api_key, retry, timeout } = self;
+        let Config { base_url, api_key, concurrency, retry, timeout } = self;
         rt::ClientConfig {
             auth: rt::Auth::ApiKey {
                 name: String::from("api_key"),
@@ -72,6 +79,7 @@ impl Config {
             },
             retry,
             timeout,
+            concurrency,
             ..rt::ClientConfig::new(base_url)
         }
     }
@@ -158,10 +166,13 @@ impl rt::Connector for Client {
         },
     ];
 
-    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
+    fn from_env_with(overrides: rt::Overrides) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let Some(base_url) = base_url {
+        if let Some(base_url) = overrides.base_url {
             config.base_url = base_url;
+        }
+        if let Some(concurrency) = overrides.concurrency {
+            config.concurrency = concurrency;
         }
         Self::new(config)
     }

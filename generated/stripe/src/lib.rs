@@ -23,6 +23,9 @@ pub struct Config {
     /// Secret `secret_key`: bearer token.
     /// `from_env` reads it from `STRIPE_SECRET_KEY`.
     pub secret_key: Secret,
+    /// Requests of one resource on their way at once, where pages can be addressed up front (offset and page number once the API has told the total); records keep their order. Default [`rt::ClientConfig::CONCURRENCY`].
+    /// `from_env` reads it from `STRIPE_CONCURRENCY` when set (and sets `fan_out`'s with it).
+    pub concurrency: usize,
     /// Which failures are retried and how long to wait; default from the spec.
     pub retry: rt::RetryPolicy,
     /// Time allowed for one request, body included.
@@ -38,16 +41,20 @@ impl Config {
         Config {
             base_url: String::from(Self::BASE_URL),
             secret_key: secret_key.into(),
+            concurrency: rt::ClientConfig::CONCURRENCY,
             retry: Self::default_retry(),
             timeout: std::time::Duration::from_secs(60),
         }
     }
 
-    /// Settings from the environment: `STRIPE_BASE_URL` (optional), `STRIPE_SECRET_KEY`.
+    /// Settings from the environment: `STRIPE_BASE_URL` (optional), `STRIPE_SECRET_KEY`, `STRIPE_CONCURRENCY` (optional).
     pub fn from_env() -> Result<Self> {
         let mut config = Self::new(rt::env::secret("STRIPE_SECRET_KEY")?);
         if let Some(value) = rt::env::optional("STRIPE_BASE_URL") {
             config.base_url = value;
+        }
+        if let Some(value) = rt::env::count("STRIPE_CONCURRENCY")? {
+            config.concurrency = value;
         }
         Ok(config)
     }
@@ -63,13 +70,14 @@ impl Config {
     }
 
     fn into_client_config(self) -> rt::ClientConfig {
-        let Config { base_url, secret_key, retry, timeout } = self;
+        let Config { base_url, secret_key, concurrency, retry, timeout } = self;
         rt::ClientConfig {
             auth: rt::Auth::Bearer {
                 token: secret_key,
             },
             retry,
             timeout,
+            concurrency,
             ..rt::ClientConfig::new(base_url)
         }
     }
@@ -208,10 +216,13 @@ impl rt::Connector for Client {
         },
     ];
 
-    fn from_env_with_base_url(base_url: Option<String>) -> Result<Self> {
+    fn from_env_with(overrides: rt::Overrides) -> Result<Self> {
         let mut config = Config::from_env()?;
-        if let Some(base_url) = base_url {
+        if let Some(base_url) = overrides.base_url {
             config.base_url = base_url;
+        }
+        if let Some(concurrency) = overrides.concurrency {
+            config.concurrency = concurrency;
         }
         Self::new(config)
     }

@@ -6,6 +6,7 @@
 
 mod attempt;
 mod children;
+mod fetch;
 mod request;
 mod send;
 mod streams;
@@ -42,6 +43,12 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Time allowed for one whole request, body included.
     pub timeout: Duration,
+    /// Requests of one resource on their way at once, where pages can be addressed
+    /// before the previous ones arrive (offset and page number once the API has told
+    /// the total). Records keep their order; at most this many pages, plus the one
+    /// being read, are held. 1: one request at a time (the next page is still fetched
+    /// while the current one is being read).
+    pub concurrency: usize,
 }
 
 impl ClientConfig {
@@ -67,7 +74,8 @@ impl ClientConfig {
         Ok(url)
     }
 
-    /// dlt's defaults: no auth, no headers, dlt's retry policy, a 60 s request timeout.
+    /// dlt's defaults: no auth, no headers, dlt's retry policy, a 60 s request timeout;
+    /// four requests at once where pages can be addressed up front.
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientConfig {
             base_url: base_url.into(),
@@ -77,8 +85,12 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
+            concurrency: Self::CONCURRENCY,
         }
     }
+
+    /// The default [`concurrency`](Self::concurrency).
+    pub const CONCURRENCY: usize = 4;
 }
 
 /// How a child resource is fetched for many parents (see [`Client::fan_out`]).
@@ -133,6 +145,7 @@ struct Inner {
     headers: HeaderMap,
     retry: RetryPolicy,
     masker: Masker,
+    concurrency: usize,
     /// Pages received by this client and its clones, for progress displays.
     pages: std::sync::atomic::AtomicU64,
 }
@@ -180,6 +193,7 @@ impl Client {
                 headers,
                 retry: config.retry,
                 masker,
+                concurrency: config.concurrency,
                 pages: std::sync::atomic::AtomicU64::new(0),
             }),
         })
@@ -269,17 +283,7 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let walk = Walk {
-            client: self.clone(),
-            endpoint,
-            parent,
-            tracker,
-            included: None,
-            next: None,
-            selector: None,
-            number: 0,
-            started: false,
-        };
+        let walk = Walk::<T>::new(self, endpoint, parent, tracker);
         stream::try_unfold(walk, |mut walk| async move {
             match walk.next_page().await? {
                 Some(page) => Ok(Some((page, walk))),

@@ -1,6 +1,14 @@
 //! One paginated call: the first request, then each next one the paginator makes,
 //! until it says there is no more.
+//!
+//! Requests go out ahead of the consumer: the next page is fetched (and its records
+//! read, see [`super::fetch`]) while the records of the current one are being taken,
+//! and pages addressed up front (offset and page number once the total is known) go
+//! out up to `concurrency` at a time. Responses are still taken in order, and the
+//! paginator sees each one in turn, so the stop rules and the order of records are the
+//! sequential ones; requests sent past the last page are cancelled.
 
+use super::fetch::{Fetched, InFlight, Records};
 use super::{Client, Page};
 use crate::incremental::{lock, Tracker};
 use crate::paginate::{Prepared, Seen, State};
@@ -8,10 +16,11 @@ use crate::select::Selector;
 use crate::template::Context;
 use crate::{Endpoint, Error, Result};
 use serde::de::DeserializeOwned;
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// One paginated call in progress.
-pub(super) struct Walk {
+pub(super) struct Walk<T> {
     pub(super) client: Client,
     pub(super) endpoint: &'static Endpoint,
     /// For a child resource: the parent record it is fetched for.
@@ -21,14 +30,37 @@ pub(super) struct Walk {
     /// `include_from_parent` fields added to every record; read from the parent when
     /// the first record needs them.
     pub(super) included: Option<Vec<(String, serde_json::Value)>>,
-    /// The next request; `None` once the last page has been fetched.
+    /// The paginator's position and the request it prepares; `None` once no page
+    /// follows.
     pub(super) next: Option<(State, Prepared)>,
-    pub(super) selector: Option<Selector>,
+    /// Requests sent and not yet taken, oldest first.
+    pub(super) ahead: VecDeque<InFlight<T>>,
+    pub(super) selector: Option<Arc<Selector>>,
     pub(super) number: u64,
     pub(super) started: bool,
 }
 
-impl Walk {
+impl<T: DeserializeOwned + Send + 'static> Walk<T> {
+    pub(super) fn new(
+        client: &Client,
+        endpoint: &'static Endpoint,
+        parent: Option<serde_json::Value>,
+        tracker: Option<Arc<std::sync::Mutex<Tracker>>>,
+    ) -> Self {
+        Walk {
+            client: client.clone(),
+            endpoint,
+            parent,
+            tracker,
+            included: None,
+            next: None,
+            ahead: VecDeque::new(),
+            selector: None,
+            number: 0,
+            started: false,
+        }
+    }
+
     /// The `include_from_parent` fields, as `(_<parent>_<field>, value)`: the same for
     /// every record of this call, so read from the parent once.
     fn included_fields(&self) -> Result<Vec<(String, serde_json::Value)>> {
@@ -47,7 +79,87 @@ impl Walk {
             .collect()
     }
 
-    pub(super) async fn next_page<T: DeserializeOwned>(&mut self) -> Result<Option<Page<T>>> {
+    /// Whether records can stop a walk early (incremental records sorted by the
+    /// cursor): then no request goes out before the records of the page before it
+    /// have been read.
+    fn records_can_stop(&self) -> bool {
+        self.tracker.is_some()
+            && self
+                .endpoint
+                .incremental
+                .is_some_and(|i| i.row_order.is_some())
+    }
+
+    /// Sends requests until `concurrency` are on their way, or as many as can be
+    /// addressed before the responses in between arrive (one for most paginators).
+    fn send_ahead(&mut self) {
+        let limit = if self.records_can_stop() || self.parent.is_some() {
+            1
+        } else {
+            self.client.inner.concurrency.max(1)
+        };
+        let typed = self.typed_selector();
+        let Some((state, request)) = self.next.as_mut() else {
+            return;
+        };
+        while self.ahead.len() < limit {
+            let ahead = self.ahead.len();
+            let next = if ahead == 0 {
+                state.prepare(request);
+                request.clone()
+            } else {
+                let mut next = request.clone();
+                if !state.prepare_ahead(ahead, &mut next) {
+                    break;
+                }
+                next
+            };
+            self.ahead.push_back(InFlight::send(
+                self.client.clone(),
+                self.endpoint,
+                next,
+                typed.clone(),
+            ));
+        }
+    }
+
+    /// The selector to read records with straight from the bytes, when nothing needs
+    /// them as JSON values: not the incremental filter, not `include_from_parent`,
+    /// not a paginator reading inside the records (Stripe's `data[-1].id`).
+    fn typed_selector(&self) -> Option<Arc<Selector>> {
+        let selector = self.selector.as_ref()?;
+        let (state, _) = self.next.as_ref()?;
+        if !selector.splits()
+            || self.tracker.is_some()
+            || (self.parent.is_some() && !self.endpoint.include_from_parent.is_empty())
+        {
+            return None;
+        }
+        let paths = state.body_paths()?;
+        let inside = match selector.first_key() {
+            Some(key) => paths.iter().any(|path| reads_under(path, key)),
+            // Records at the top: every body path is among them.
+            None => !paths.is_empty(),
+        };
+        (!inside).then(|| selector.clone())
+    }
+
+    /// Sends the next requests before the records of this page are taken, except for
+    /// children: they are fetched for many parents at once (`FanOut`), and each sends
+    /// a request only when its records are asked for, which bounds the pages held.
+    fn prefetch(&mut self) {
+        if self.parent.is_none() {
+            self.send_ahead();
+        }
+    }
+
+    /// No page follows: the requests on their way are cancelled.
+    fn finish(&mut self) {
+        self.next = None;
+        self.ahead.clear();
+    }
+
+    pub(super) async fn next_page(&mut self) -> Result<Option<Page<T>>> {
         let resource = self.endpoint.resource;
         if !self.started {
             self.started = true;
@@ -64,68 +176,99 @@ impl Walk {
             });
             let first = self.client.first_request(self.endpoint, context.as_ref())?;
             drop(tracker);
+            if let Some(path) = self.endpoint.data_selector {
+                self.selector = Some(Arc::new(Selector::parse(path).map_err(|message| {
+                    Error::Config(format!("resource `{resource}`: data_selector {message}"))
+                })?));
+            }
             self.next = Some((state, first));
         }
-        let Some((mut state, mut request)) = self.next.take() else {
-            return Ok(None);
-        };
-        state.prepare(&mut request);
-        let url = self.client.url_with_auth(self.endpoint, &request.url);
-        let masked = self.client.inner.masker.url(&url);
-        // A response action that ignores the response ends this resource's pagination.
-        let Some((headers, body)) = self
-            .client
-            .send(self.endpoint, &url, request.json.as_ref(), &request.headers)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let mut doc: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(&body).map_err(|e| Error::Decode {
-                resource,
-                url: masked.clone(),
-                message: format!("response is not JSON: {e}"),
-            })?
-        };
-        if self.selector.is_none() {
-            self.selector = Some(match self.endpoint.data_selector {
-                Some(path) => Selector::parse(path).map_err(|message| {
-                    Error::Config(format!("resource `{resource}`: data_selector {message}"))
-                })?,
-                None => Selector::detect(&doc),
-            });
+        if self.ahead.is_empty() {
+            self.send_ahead();
         }
-        let selector = self
-            .selector
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("set above"));
+        let Some(mut in_flight) = self.ahead.pop_front() else {
+            return Ok(None);
+        };
+        // A response action that ignores the response ends this resource's pagination.
+        let Some(fetched) = in_flight.response().await? else {
+            self.finish();
+            return Ok(None);
+        };
+        let Fetched {
+            request,
+            headers,
+            masked,
+            mut doc,
+            records,
+        } = fetched;
+        let selector = match &self.selector {
+            Some(selector) => selector.clone(),
+            None => self
+                .selector
+                .insert(Arc::new(Selector::detect(&doc)))
+                .clone(),
+        };
         // The paginator sees the whole response (its cursor may sit among the records,
         // as Stripe's `data[-1].id` does); then the records are moved out of it.
         let seen = Seen {
             url: &request.url,
             headers: &headers,
             doc: &doc,
-            records: selector.count(&doc),
+            records: match &records {
+                Records::Typed(records) => records.len(),
+                Records::InDoc => selector.count(&doc),
+            },
         };
+        let (state, _) = self
+            .next
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a request was on its way"));
         let more = state.advance(&seen).map_err(|message| Error::Pagination {
             resource,
             url: masked.clone(),
             message,
         })?;
-        let values = selector.take_records(&mut doc);
-        if more {
-            self.next = Some((state, request));
+        if !more {
+            self.finish();
+        } else if !self.records_can_stop() {
+            self.prefetch();
         }
         self.number += 1;
         self.client
             .inner
             .pages
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let records = match records {
+            Records::Typed(records) => records,
+            Records::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
+        };
+        // Records sorted by the cursor tell when the rest is out of range.
+        if self.tracker.as_ref().is_some_and(|t| lock(t).exhausted) {
+            self.finish();
+        } else if more {
+            self.prefetch();
+        }
+        tracing::debug!(
+            resource,
+            page = self.number,
+            records = records.len(),
+            "page"
+        );
+        Ok(Some(Page {
+            records,
+            number: self.number,
+            url: masked,
+        }))
+    }
+
+    /// Typed records from JSON values: filtered by the incremental cursor, with the
+    /// parent's fields added, each deserialized and named in an error.
+    fn read_values(&mut self, values: Vec<serde_json::Value>, masked: &str) -> Result<Vec<T>> {
+        let resource = self.endpoint.resource;
         let mut records = Vec::with_capacity(values.len());
         // One lock per page, not per record.
-        let mut tracker = self.tracker.as_ref().map(|t| lock(t));
+        let tracker = self.tracker.clone();
+        let mut tracker = tracker.as_ref().map(|t| lock(t));
         for (index, value) in values.into_iter().enumerate() {
             // dlt stores a record that is not an object (a string, a number) in a
             // column named `value`.
@@ -146,46 +289,57 @@ impl Walk {
                     map.insert(key.clone(), field.clone());
                 }
             }
-            // The key is kept before the record is consumed, to name it in an error.
+            // Read from a borrow first: the value is still there to name the record
+            // and the field in an error.
+            if let Ok(record) = T::deserialize(&value) {
+                records.push(record);
+                continue;
+            }
             let key: Vec<Option<serde_json::Value>> = self
                 .endpoint
                 .primary_key
                 .iter()
                 .map(|k| value.get(*k).cloned())
                 .collect();
-            let record = serde_path_to_error::deserialize(value).map_err(|e| Error::Decode {
+            let error = match serde_path_to_error::deserialize::<_, T>(value) {
+                Ok(record) => {
+                    records.push(record);
+                    continue;
+                }
+                Err(error) => error,
+            };
+            return Err(Error::Decode {
                 resource,
-                url: masked.clone(),
+                url: masked.to_owned(),
                 message: format!(
                     "record {} of page {}{} does not match the spec: {}{}",
                     index + 1,
                     self.number,
                     describe_key(self.endpoint.primary_key, &key),
-                    match e.path().to_string().as_str() {
+                    match error.path().to_string().as_str() {
                         "." => String::new(),
                         path => format!("field `{path}`: "),
                     },
-                    e.inner()
+                    error.inner()
                 ),
-            })?;
-            records.push(record);
+            });
         }
-        // Records sorted by the cursor tell when the rest is out of range.
-        if tracker.is_some_and(|tracker| tracker.exhausted) {
-            self.next = None;
-        }
-        tracing::debug!(
-            resource,
-            page = self.number,
-            records = records.len(),
-            "page"
-        );
-        Ok(Some(Page {
-            records,
-            number: self.number,
-            url: masked,
-        }))
+        Ok(records)
     }
+}
+
+/// Whether a paginator's body path reads under `key` (the records' key): its first
+/// step is `key`, or it cannot be told (a path starting with a bracket or a
+/// descendant step).
+fn reads_under(path: &str, key: &str) -> bool {
+    let path = path.trim();
+    let path = path.strip_prefix('$').unwrap_or(path);
+    let path = path.strip_prefix('.').unwrap_or(path);
+    if path.starts_with(['[', '.']) || path.contains("..") {
+        return true;
+    }
+    let first = path.split(['.', '[']).next().unwrap_or_default();
+    first == key
 }
 
 /// ` (primary key id=7)`, naming a record in errors; empty without a key.

@@ -63,6 +63,16 @@ pub(crate) struct CursorState {
 }
 
 impl CursorState {
+    pub(crate) fn body_paths(&self) -> Vec<&str> {
+        match &self.source {
+            Source::Body { path, has_more, .. } => std::iter::once(path)
+                .chain(has_more)
+                .map(|(path, _)| path.as_str())
+                .collect(),
+            Source::Header(_) => Vec::new(),
+        }
+    }
+
     pub(crate) fn body(config: &CursorPaginator) -> Result<Self, String> {
         Ok(CursorState {
             source: Source::Body {

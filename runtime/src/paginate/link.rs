@@ -47,6 +47,13 @@ pub(crate) struct LinkState {
 }
 
 impl LinkState {
+    pub(crate) fn body_paths(&self) -> Vec<&str> {
+        match &self.source {
+            Source::Body((path, _)) => vec![path.as_str()],
+            Source::Header(_) => Vec::new(),
+        }
+    }
+
     pub(crate) fn json(config: &JsonLinkPaginator) -> Result<Self, String> {
         Self::detected_json(config.next_url_path.to_owned())
     }

@@ -132,6 +132,33 @@ impl State {
         }
     }
 
+    /// Sets what the request `ahead` pages after the next one asks for, when that page
+    /// can be addressed before the responses in between have arrived (offset and page
+    /// number once the API has told the total); `false` when it cannot. `ahead` 0 is
+    /// [`prepare`](Self::prepare).
+    pub(crate) fn prepare_ahead(&self, ahead: usize, request: &mut Prepared) -> bool {
+        match self {
+            _ if ahead == 0 => {
+                self.prepare(request);
+                true
+            }
+            State::Range(state) => state.prepare_ahead(ahead, request),
+            _ => false,
+        }
+    }
+
+    /// The paths this paginator reads in a response body; `None` while it is still to
+    /// be detected (it may read anything).
+    pub(crate) fn body_paths(&self) -> Option<Vec<&str>> {
+        match self {
+            State::Single => Some(Vec::new()),
+            State::Range(state) => Some(state.body_paths()),
+            State::Cursor(state) => Some(state.body_paths()),
+            State::Link(state) => Some(state.body_paths()),
+            State::Auto => None,
+        }
+    }
+
     /// Looks at a response and says whether another page follows. An error means the
     /// response lacks what the paginator needs.
     pub(crate) fn advance(&mut self, seen: &Seen) -> Result<bool, String> {

@@ -86,6 +86,8 @@ pub(crate) struct RangeState {
     stop_after_empty_page: bool,
     has_more: Path,
     limit: Option<(Target, u64)>,
+    /// The total the last response reported, once one has.
+    known_total: Option<i64>,
 }
 
 impl RangeState {
@@ -100,6 +102,7 @@ impl RangeState {
             stop_after_empty_page: config.stop_after_empty_page,
             has_more: selector(config.has_more_path)?,
             limit: Some((config.limit_target, config.limit)),
+            known_total: None,
         })
     }
 
@@ -114,6 +117,7 @@ impl RangeState {
             stop_after_empty_page: config.stop_after_empty_page,
             has_more: selector(config.has_more_path)?,
             limit: None,
+            known_total: None,
         })
     }
 
@@ -131,14 +135,43 @@ impl RangeState {
             stop_after_empty_page: true,
             has_more: None,
             limit: None,
+            known_total: None,
         })
     }
 
     pub(crate) fn prepare(&self, request: &mut Prepared) {
-        request.set(self.target, json!(self.current));
+        self.prepare_at(self.current, request);
+    }
+
+    fn prepare_at(&self, position: i64, request: &mut Prepared) {
+        request.set(self.target, json!(position));
         if let Some((target, limit)) = self.limit {
             request.set(target, json!(limit));
         }
+    }
+
+    /// The request `ahead` pages after the next one, if it is known to lie below the
+    /// total the API reported and below the maximum (the stop rules that need no
+    /// response). The stop rules that do (an empty page, `has_more`) are still applied
+    /// to every response in order, and requests sent past them are dropped.
+    pub(crate) fn prepare_ahead(&self, ahead: usize, request: &mut Prepared) -> bool {
+        let Some(total) = self.known_total else {
+            return false;
+        };
+        let position = self.current + self.step * ahead as i64;
+        if position >= total + self.base || self.maximum.is_some_and(|max| position >= max) {
+            return false;
+        }
+        self.prepare_at(position, request);
+        true
+    }
+
+    pub(crate) fn body_paths(&self) -> Vec<&str> {
+        [&self.total, &self.has_more]
+            .into_iter()
+            .flatten()
+            .map(|(path, _)| path.as_str())
+            .collect()
     }
 
     /// dlt's order: an empty page stops first; then the total and the maximum; then
@@ -162,6 +195,7 @@ impl RangeState {
                     .ok_or_else(|| format!("total at `{}` is not an integer: {value}", path.0))?,
             }),
         };
+        self.known_total = total;
         self.current += self.step;
         let mut more = true;
         if total.is_some_and(|total| self.current >= total + self.base) {

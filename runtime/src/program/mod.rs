@@ -6,7 +6,7 @@
 
 mod sync_command;
 
-use crate::{Connector, Error, IncrementalState};
+use crate::{Connector, Error, IncrementalState, Overrides};
 use clap::{CommandFactory, FromArgMatches, Parser};
 use futures_util::StreamExt;
 use std::collections::BTreeMap;
@@ -30,6 +30,11 @@ struct Args {
     /// Use this base URL instead of the spec's.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Requests of one resource on their way at once (and children fetched at once),
+    /// where pages can be addressed up front; records keep their order. Default: the
+    /// `<CONNECTOR>_CONCURRENCY` environment variable, else 4.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
     /// Stop each resource after this many records (an incremental resource stopped
     /// early does not update its state).
     #[arg(long, value_name = "N")]
@@ -72,6 +77,11 @@ struct SyncArgs {
     /// Use this base URL instead of the spec's.
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Requests of one resource on their way at once (and children fetched at once),
+    /// where pages can be addressed up front; records keep their order. Default: the
+    /// `<CONNECTOR>_CONCURRENCY` environment variable, else 4.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
     /// Forget the incremental state and replace the resources' tables.
     #[arg(long)]
     full_refresh: bool,
@@ -105,7 +115,10 @@ pub fn main<C: Connector>() -> ExitCode {
         .with_max_level(level)
         .with_target(false)
         .init();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Two workers: pages are fetched and read on one while records are written out on
+    // the other.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {
@@ -121,6 +134,7 @@ pub fn main<C: Connector>() -> ExitCode {
             destination: sync.destination.clone(),
             dataset: sync.dataset.clone(),
             base_url: sync.base_url.clone(),
+            concurrency: sync.concurrency.map(usize::from),
             full_refresh: sync.full_refresh,
             progress: !sync.quiet,
         })) {
@@ -159,7 +173,10 @@ pub fn main<C: Connector>() -> ExitCode {
 }
 
 async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error> {
-    let connector = C::from_env_with_base_url(args.base_url.clone())?;
+    let connector = C::from_env_with(Overrides::new(
+        args.base_url.clone(),
+        args.concurrency.map(usize::from),
+    ))?;
     let mut states = match &args.state {
         Some(path) => read_states(path)?,
         None => BTreeMap::new(),

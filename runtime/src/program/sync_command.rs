@@ -2,7 +2,7 @@
 //! summary per table on stdout.
 
 use crate::load::{self, AnyDestination, Destination, DestinationUrl, Event, SyncOptions};
-use crate::{Connector, Error};
+use crate::{Connector, Error, Overrides};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ pub(super) struct Options {
     pub destination: Option<String>,
     pub dataset: Option<String>,
     pub base_url: Option<String>,
+    pub concurrency: Option<usize>,
     pub full_refresh: bool,
     pub progress: bool,
 }
@@ -27,7 +28,10 @@ pub(super) async fn run<C: Connector>(options: Options) -> Result<(), Error> {
         .unwrap_or_else(|| load::naming::normalize_key(C::NAME));
     // The destination is opened (and so checked) before any request goes to the API.
     let mut destination = AnyDestination::open(&url, &dataset).await?;
-    let connector = C::from_env_with_base_url(options.base_url.clone())?;
+    let connector = C::from_env_with(Overrides::new(
+        options.base_url.clone(),
+        options.concurrency,
+    ))?;
     let sync_options = SyncOptions {
         resources: options.resources.clone(),
         full_refresh: options.full_refresh,

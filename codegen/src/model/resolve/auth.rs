@@ -19,6 +19,7 @@ pub(super) const CONFIG_FIELDS: &[&str] = &[
     "retry",
     "timeout",
     "fan_out",
+    "concurrency",
     "access_token_url",
 ];
 

@@ -56,6 +56,11 @@ pub(super) fn settings(connector: &Connector) -> Vec<Setting> {
             },
         });
     }
+    settings.push(Setting {
+        field: "concurrency".to_owned(),
+        env_var: env_var(&connector.name, "concurrency"),
+        kind: SettingKind::Concurrency,
+    });
     settings
 }
 

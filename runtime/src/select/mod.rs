@@ -1,5 +1,9 @@
 //! Finding the records (and paginator values) in a response, with dlt's JSONPath rules.
 
+mod envelope;
+
+pub use envelope::Split;
+
 use serde_json::Value;
 use serde_json_path::JsonPath;
 

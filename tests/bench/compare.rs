@@ -1,0 +1,289 @@
+//! The generated connector against a hand-written client: `cargo bench --bench compare
+//! [-- SIZES...] [--rounds N] [--latency-ms MS] [--concurrency C]`.
+//!
+//! One local server (a thread of this process) speaks the events seed API: offset pages
+//! of 100 records with the total, the same pre-serialized page for every offset below
+//! it, after an optional delay that stands for the network. Each client runs in a
+//! process of its own, so that its peak memory is its own:
+//! - `hand-written`: reqwest + `serde_json::Value`, sequential, counting the records of
+//!   `data` (the baseline every ratio is taken against, from the same round);
+//! - `library`: the typed records of `events_connector::Client::event_data()`, counted;
+//! - `program`: the generated program (`events --resource event_data`), JSON lines to
+//!   /dev/null;
+//! - `library cC` and `program cC`: the same with `concurrency` C.
+//!
+//! The clients take turns, round after round; each line gives the median records/s,
+//! the median ratio to the hand-written client of the same round with its min–max,
+//! and the peak RSS.
+
+use futures_util::TryStreamExt;
+use serde_json::json;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+const PAGE: usize = 100;
+const KEY: &str = "bench-key";
+
+/// One page of the events API. Every offset below the total gets these 100 records, so
+/// the server's memory and work do not grow with the total.
+fn page_body(records: usize) -> Vec<u8> {
+    let data: Vec<_> = (0..PAGE)
+        .map(|i| {
+            json!({"id": i, "name": format!("event number {i}"),
+                   "start_time": "2026-03-01T10:00:00Z", "end_time": null,
+                   "venue": {"city": "Lisbon", "capacity": 300}, "tags": ["music", "outdoor"]})
+        })
+        .collect();
+    serde_json::to_vec(&json!({"data": data, "total": records})).unwrap()
+}
+
+/// A minimal HTTP/1.1 keep-alive server on a thread of its own, answering
+/// `GET /v1/events?offset=N&...` after `latency`. Not wiremock, which keeps every
+/// request.
+fn serve(records: usize, latency: Duration) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            accept(listener, records, latency).await
+        });
+    });
+    format!("http://{address}")
+}
+
+async fn accept(listener: tokio::net::TcpListener, records: usize, latency: Duration) {
+    let full = std::sync::Arc::new(page_body(records));
+    let empty = std::sync::Arc::new(format!("{{\"data\":[],\"total\":{records}}}").into_bytes());
+    while let Ok((stream, _)) = listener.accept().await {
+        let (full, empty) = (full.clone(), empty.clone());
+        let _ = stream.set_nodelay(true);
+        tokio::spawn(async move {
+            let (read, mut write) = stream.into_split();
+            let mut lines = tokio::io::BufReader::new(read).lines();
+            let mut offset = 0usize;
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(target) = line.strip_prefix("GET ") {
+                    offset = target
+                        .split(['?', '&', ' '])
+                        .find_map(|kv| kv.strip_prefix("offset="))
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0);
+                } else if line.is_empty() {
+                    if !latency.is_zero() {
+                        tokio::time::sleep(latency).await;
+                    }
+                    let body: &[u8] = if offset < records { &full } else { &empty };
+                    // One write: head and body in two would wait on Nagle's algorithm.
+                    let mut response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    response.extend_from_slice(body);
+                    if write.write_all(&response).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// Peak resident memory of this process, in MiB (Linux).
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The baseline: what a developer would write by hand in a few minutes with reqwest and
+/// serde_json, without a connector.
+async fn hand_written(base_url: &str) -> usize {
+    let http = reqwest::Client::new();
+    let (mut offset, mut count) = (0usize, 0usize);
+    loop {
+        let url = format!("{base_url}/v1/events?offset={offset}&limit={PAGE}&api_key={KEY}");
+        let response = http.get(url).send().await.unwrap();
+        assert!(response.status().is_success());
+        let body = response.bytes().await.unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let records = doc["data"].as_array().map_or(&[][..], Vec::as_slice);
+        for record in records {
+            std::hint::black_box(record);
+        }
+        count += records.len();
+        offset += PAGE;
+        let total = doc["total"].as_u64().unwrap_or(0) as usize;
+        if records.is_empty() || offset >= total {
+            return count;
+        }
+    }
+}
+
+async fn library(base_url: &str, concurrency: usize) -> usize {
+    let mut config = events_connector::Config::new(KEY);
+    config.base_url = base_url.to_owned();
+    config.concurrency = concurrency;
+    let client = events_connector::Client::new(config).unwrap();
+    client
+        .event_data()
+        .try_fold(0usize, |n, event| async move {
+            std::hint::black_box(&event);
+            Ok(n + 1)
+        })
+        .await
+        .unwrap()
+}
+
+/// Runs one client in this process and reports `seconds peak_rss` on stderr (stdout is
+/// the program's).
+fn child(client: &str, records: usize, base_url: &str, concurrency: usize) {
+    let started = Instant::now();
+    if client == "program" {
+        // The generated `src/main.rs` is this one call; its arguments are this process's.
+        let code = connectorgen_runtime::program::main::<events_connector::Client>();
+        assert_eq!(code, std::process::ExitCode::SUCCESS);
+    } else {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let count = runtime.block_on(async {
+            match client {
+                "hand-written" => hand_written(base_url).await,
+                _ => library(base_url, concurrency).await,
+            }
+        });
+        assert_eq!(count, records);
+    }
+    eprintln!(
+        "BENCH {} {}",
+        started.elapsed().as_secs_f64(),
+        peak_rss_mib()
+    );
+}
+
+/// Seconds and peak RSS of one client run in a process of its own.
+fn measure(client: &str, records: usize, base_url: &str, concurrency: usize) -> (f64, f64) {
+    let exe = std::env::current_exe().unwrap();
+    let mut command = Command::new(exe);
+    command
+        .env(
+            "COMPARE_CHILD",
+            format!("{client} {records} {base_url} {concurrency}"),
+        )
+        .env("EVENTS_API_KEY", KEY)
+        .stdout(Stdio::null());
+    if client == "program" {
+        command.args(["--resource", "event_data", "--base-url", base_url, "-q"]);
+        command.args(["--concurrency", &concurrency.to_string()]);
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{client}: {stderr}");
+    let line = stderr
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("BENCH "))
+        .unwrap_or_else(|| panic!("{client}: no figures in {stderr}"));
+    let mut parts = line.split_whitespace().map(|p| p.parse::<f64>().unwrap());
+    (parts.next().unwrap(), parts.next().unwrap())
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn option(args: &[String], name: &str) -> Option<usize> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}
+
+fn main() {
+    if let Ok(child_args) = std::env::var("COMPARE_CHILD") {
+        let parts: Vec<&str> = child_args.split(' ').collect();
+        let (records, concurrency) = (parts[1].parse().unwrap(), parts[3].parse().unwrap());
+        child(parts[0], records, parts[2], concurrency);
+        return;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let rounds = option(&args, "--rounds").unwrap_or(3);
+    let latency = Duration::from_millis(option(&args, "--latency-ms").unwrap_or(0) as u64);
+    let concurrency = option(&args, "--concurrency").unwrap_or(4);
+    let mut sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            !["--rounds", "--latency-ms", "--concurrency"]
+                .contains(&args[i.saturating_sub(1)].as_str())
+                || *i == 0
+        })
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![10_000, 100_000, 1_000_000];
+    }
+    let clients: Vec<(&str, usize)> = vec![
+        ("hand-written", 1),
+        ("library", 1),
+        ("program", 1),
+        ("library", concurrency),
+        ("program", concurrency),
+    ];
+    println!(
+        "events seed API on 127.0.0.1, pages of {PAGE}, {} ms latency, {rounds} rounds; \
+         ratios to the hand-written client of the same round",
+        latency.as_millis()
+    );
+    println!(
+        "{:>9}  {:<14} {:>12}  {:>22}  {:>14}",
+        "records", "client", "records/s", "ratio (min-max)", "peak RSS MiB"
+    );
+    for records in sizes {
+        let base_url = serve(records, latency);
+        // seconds and RSS per client, per round.
+        let mut runs = vec![Vec::new(); clients.len()];
+        for _ in 0..rounds {
+            for (i, (client, c)) in clients.iter().enumerate() {
+                runs[i].push(measure(client, records, &base_url, *c));
+            }
+        }
+        for (i, (client, c)) in clients.iter().enumerate() {
+            let name = if *c > 1 {
+                format!("{client} c{c}")
+            } else {
+                client.to_string()
+            };
+            let mut rates: Vec<f64> = runs[i].iter().map(|r| records as f64 / r.0).collect();
+            let mut ratios: Vec<f64> = runs[i]
+                .iter()
+                .zip(&runs[0])
+                .map(|(run, base)| base.0 / run.0)
+                .collect();
+            let mut rss: Vec<f64> = runs[i].iter().map(|r| r.1).collect();
+            let (low, high) = ratios
+                .iter()
+                .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
+            println!(
+                "{records:>9}  {name:<14} {:>12.0}  {:>8.2}x ({low:.2}-{high:.2})  {:>14.1}",
+                median(&mut rates),
+                median(&mut ratios),
+                median(&mut rss),
+            );
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Pages fetched several at a time (`Config::concurrency`, default 4): every record
+//! exactly once and in order, dlt's stop rules unchanged, retries with other pages in
+//! flight, and never more requests on their way than allowed, counted by the server.
+
+use connectorgen_runtime::RetryPolicy;
+use futures_util::{StreamExt, TryStreamExt};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+const KEY: &str = "concurrency-key";
+
+/// What the server was asked, and how many requests it held at once.
+#[derive(Default)]
+struct Seen {
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// Offsets in the order the requests arrived.
+    offsets: Mutex<Vec<usize>>,
+}
+
+/// The events API over plain HTTP/1.1: records `offset..offset + limit` (ids are
+/// offsets) below `total`, each response after `delay` so that requests overlap.
+#[derive(Clone)]
+struct Api {
+    total: usize,
+    /// Pages from this offset on are empty, whatever the total says.
+    empty_from: usize,
+    /// Statuses to answer at an offset, one per request, before answering with data.
+    faults: Arc<Mutex<BTreeMap<usize, Vec<u16>>>>,
+    delay: Duration,
+    seen: Arc<Seen>,
+}
+
+impl Api {
+    fn new(total: usize) -> Api {
+        Api {
+            total,
+            empty_from: usize::MAX,
+            faults: Arc::default(),
+            delay: Duration::from_millis(30),
+            seen: Arc::default(),
+        }
+    }
+
+    fn fault(self, offset: usize, statuses: &[u16]) -> Api {
+        self.faults
+            .lock()
+            .unwrap()
+            .entry(offset)
+            .or_default()
+            .extend(statuses);
+        self
+    }
+
+    async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let api = self.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(api.clone().connection(stream));
+            }
+        });
+        format!("http://{address}")
+    }
+
+    async fn connection(self, stream: tokio::net::TcpStream) {
+        let (read, mut write) = stream.into_split();
+        let mut lines = tokio::io::BufReader::new(read).lines();
+        let mut offset = 0;
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(target) = line.strip_prefix("GET ") {
+                offset = target
+                    .split(['?', '&', ' '])
+                    .find_map(|kv| kv.strip_prefix("offset="))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                continue;
+            }
+            if !line.is_empty() {
+                continue;
+            }
+            let now = self.seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.seen.max_in_flight.fetch_max(now, Ordering::SeqCst);
+            self.seen.offsets.lock().unwrap().push(offset);
+            tokio::time::sleep(self.delay).await;
+            let response = self.respond(offset);
+            self.seen.in_flight.fetch_sub(1, Ordering::SeqCst);
+            if write.write_all(&response).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    fn respond(&self, offset: usize) -> Vec<u8> {
+        let fault = self
+            .faults
+            .lock()
+            .unwrap()
+            .get_mut(&offset)
+            .and_then(|statuses| (!statuses.is_empty()).then(|| statuses.remove(0)));
+        let (status, body) = match fault {
+            Some(status) => (status, format!("injected {status}")),
+            None => {
+                let end = (offset + 100).min(self.total);
+                let data: Vec<_> = if offset >= self.empty_from {
+                    Vec::new()
+                } else {
+                    (offset..end)
+                        .map(|id| json!({"id": id, "name": format!("event {id}")}))
+                        .collect()
+                };
+                (200, json!({"data": data, "total": self.total}).to_string())
+            }
+        };
+        let retry_after = if status == 429 {
+            "retry-after: 0\r\n"
+        } else {
+            ""
+        };
+        format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{retry_after}content-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    fn max_in_flight(&self) -> usize {
+        self.seen.max_in_flight.load(Ordering::SeqCst)
+    }
+
+    fn offsets(&self) -> Vec<usize> {
+        self.seen.offsets.lock().unwrap().clone()
+    }
+}
+
+fn client(base_url: String, concurrency: Option<usize>) -> events_connector::Client {
+    let mut config = events_connector::Config::new(KEY);
+    config.base_url = base_url;
+    config.retry = RetryPolicy {
+        backoff_factor: 0.01,
+        ..events_connector::Config::default_retry()
+    };
+    if let Some(concurrency) = concurrency {
+        config.concurrency = concurrency;
+    }
+    events_connector::Client::new(config).unwrap()
+}
+
+async fn ids(client: &events_connector::Client) -> Vec<i64> {
+    client
+        .event_data()
+        .map_ok(|event| event.id)
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+fn sorted(mut offsets: Vec<usize>) -> Vec<usize> {
+    offsets.sort_unstable();
+    offsets
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_four_pages_are_on_their_way_and_every_record_comes_once_in_order() {
+    let api = Api::new(1234);
+    let client = client(api.serve().await, None);
+
+    assert_eq!(ids(&client).await, (0..1234).collect::<Vec<_>>());
+    assert_eq!(api.max_in_flight(), 4, "four requests at once, never more");
+    // The first page alone (it tells the total), then every page below the total once.
+    let offsets = api.offsets();
+    assert_eq!(offsets[0], 0);
+    assert_eq!(sorted(offsets), (0..1300).step_by(100).collect::<Vec<_>>());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bound_is_the_configured_concurrency() {
+    for concurrency in [1, 2, 7] {
+        let api = Api::new(2000);
+        let client = client(api.serve().await, Some(concurrency));
+        assert_eq!(ids(&client).await.len(), 2000);
+        assert_eq!(
+            api.max_in_flight(),
+            concurrency,
+            "concurrency {concurrency}"
+        );
+        assert_eq!(api.offsets().len(), 20, "concurrency {concurrency}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_one_request_at_a_time_requests_follow_the_pages() {
+    let api = Api::new(1000);
+    let client = client(api.serve().await, Some(1));
+    assert_eq!(ids(&client).await.len(), 1000);
+    assert_eq!(
+        api.offsets(),
+        (0..1000).step_by(100).collect::<Vec<_>>(),
+        "in order, each once"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_page_before_the_total_stops_the_resource_as_sequentially() {
+    // The API announces 5,000 records but has 450: dlt stops at the first empty page.
+    let api = Api {
+        empty_from: 500,
+        ..Api::new(5000)
+    };
+    let client = client(api.serve().await, Some(4));
+
+    assert_eq!(ids(&client).await, (0..500).collect::<Vec<_>>());
+    let offsets = sorted(api.offsets());
+    assert!(offsets.contains(&500), "the empty page was asked for");
+    // At most the three requests sent after it were wasted.
+    assert!(offsets.iter().all(|offset| *offset <= 800), "{offsets:?}");
+    assert_eq!(offsets[..6], [0, 100, 200, 300, 400, 500]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_and_503s_are_retried_while_other_pages_are_in_flight() {
+    let api = Api::new(1500).fault(300, &[429]).fault(700, &[503, 503]);
+    let client = client(api.serve().await, Some(4));
+
+    assert_eq!(ids(&client).await, (0..1500).collect::<Vec<_>>());
+    let offsets = sorted(api.offsets());
+    let mut expected: Vec<usize> = (0..1500).step_by(100).collect();
+    expected.extend([300, 700, 700]);
+    assert_eq!(offsets, sorted(expected));
+    assert!(api.max_in_flight() <= 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_fails_ends_the_stream_after_every_record_before_it() {
+    let api = Api::new(1500).fault(600, &[500, 500, 500, 500]);
+    let client = client(api.serve().await, Some(4));
+
+    let mut stream = std::pin::pin!(client.event_data());
+    let mut ids = Vec::new();
+    let error = loop {
+        match stream.next().await {
+            Some(Ok(event)) => ids.push(event.id),
+            Some(Err(error)) => break error,
+            None => panic!("the stream ended without the error"),
+        }
+    };
+    assert_eq!(ids, (0..600).collect::<Vec<_>>(), "no record after the gap");
+    assert!(stream.next().await.is_none());
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert!(
+        error
+            .to_string()
+            .contains("offset=600&limit=100&api_key=***"),
+        "{error}"
+    );
+}
