@@ -8,8 +8,8 @@
 //! - `hand-written`: reqwest + `serde_json::Value`, sequential, counting the records of
 //!   `data` (the baseline every ratio is taken against, from the same round);
 //! - `library`: the typed records of `events_connector::Client::event_data()`, counted;
-//! - `program`: the generated program (`events --resource event_data`), JSON lines to
-//!   /dev/null;
+//! - `program`: the generated program (`events --resource event_data`, built by this
+//!   bench with `cargo build --release`), JSON lines to /dev/null;
 //! - `library cC` and `program cC`: the same with `concurrency` C.
 //!
 //! The clients take turns, round after round; each line gives the median records/s,
@@ -145,15 +145,10 @@ async fn library(base_url: &str, concurrency: usize) -> usize {
         .unwrap()
 }
 
-/// Runs one client in this process and reports `seconds peak_rss` on stderr (stdout is
-/// the program's).
+/// Runs one client in this process and reports `seconds peak_rss` on stderr.
 fn child(client: &str, records: usize, base_url: &str, concurrency: usize) {
     let started = Instant::now();
-    if client == "program" {
-        // The generated `src/main.rs` is this one call; its arguments are this process's.
-        let code = connectorgen_runtime::program::main::<events_connector::Client>();
-        assert_eq!(code, std::process::ExitCode::SUCCESS);
-    } else {
+    {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -175,21 +170,64 @@ fn child(client: &str, records: usize, base_url: &str, concurrency: usize) {
 }
 
 /// Seconds and peak RSS of one client run in a process of its own.
-fn measure(client: &str, records: usize, base_url: &str, concurrency: usize) -> (f64, f64) {
+/// The generated `events` program, built as a user builds it.
+fn build_program() -> std::path::PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "-p", "events-connector"])
+        .args(["--features", "cli", "--bin", "events"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "cannot build the events program");
+    // This bench runs from target/release/deps.
     let exe = std::env::current_exe().unwrap();
-    let mut command = Command::new(exe);
-    command
+    exe.parent().unwrap().parent().unwrap().join("events")
+}
+
+/// Runs the program and returns its seconds and peak RSS (MiB), from `wait4`.
+fn run_program(program: &std::path::Path, base_url: &str, concurrency: usize) -> (f64, f64) {
+    let started = Instant::now();
+    let child = Command::new(program)
+        .args(["--resource", "event_data", "--base-url", base_url, "-q"])
+        .args(["--concurrency", &concurrency.to_string()])
+        .env("EVENTS_API_KEY", KEY)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in; the child is ours and not
+    // waited for elsewhere.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    assert_eq!(pid, child.id() as libc::pid_t);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "the program failed"
+    );
+    (seconds, usage.ru_maxrss as f64 / 1024.0)
+}
+
+/// Seconds and peak RSS of one client run in a process of its own.
+fn measure(
+    program: &std::path::Path,
+    client: &str,
+    records: usize,
+    base_url: &str,
+    concurrency: usize,
+) -> (f64, f64) {
+    if client == "program" {
+        return run_program(program, base_url, concurrency);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let output = Command::new(exe)
         .env(
             "COMPARE_CHILD",
             format!("{client} {records} {base_url} {concurrency}"),
         )
-        .env("EVENTS_API_KEY", KEY)
-        .stdout(Stdio::null());
-    if client == "program" {
-        command.args(["--resource", "event_data", "--base-url", base_url, "-q"]);
-        command.args(["--concurrency", &concurrency.to_string()]);
-    }
-    let output = command.output().unwrap();
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{client}: {stderr}");
     let line = stderr
@@ -224,6 +262,7 @@ fn main() {
     let rounds = option(&args, "--rounds").unwrap_or(3);
     let latency = Duration::from_millis(option(&args, "--latency-ms").unwrap_or(0) as u64);
     let concurrency = option(&args, "--concurrency").unwrap_or(4);
+    let program = build_program();
     let mut sizes: Vec<usize> = args
         .iter()
         .enumerate()
@@ -259,7 +298,7 @@ fn main() {
         let mut runs = vec![Vec::new(); clients.len()];
         for _ in 0..rounds {
             for (i, (client, c)) in clients.iter().enumerate() {
-                runs[i].push(measure(client, records, &base_url, *c));
+                runs[i].push(measure(&program, client, records, &base_url, *c));
             }
         }
         for (i, (client, c)) in clients.iter().enumerate() {

@@ -61,6 +61,9 @@ pub fn program(connector: &Connector) -> TokenStream {
     let krate = ident(&connector.crate_name().replace('-', "_"));
     quote! {
         #![cfg_attr(rustfmt, rustfmt_skip)]
+        #[global_allocator]
+        static ALLOCATOR: ::connectorgen_runtime::program::Allocator =
+            ::connectorgen_runtime::program::ALLOCATOR;
         fn main() -> std::process::ExitCode {
             ::connectorgen_runtime::program::main::<#krate::Client>()
         }

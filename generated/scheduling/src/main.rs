@@ -3,6 +3,9 @@
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 
+#[global_allocator]
+static ALLOCATOR: ::connectorgen_runtime::program::Allocator = ::connectorgen_runtime::program::ALLOCATOR;
+
 fn main() -> std::process::ExitCode {
     ::connectorgen_runtime::program::main::<scheduling_connector::Client>()
 }

@@ -45,14 +45,15 @@ impl Selector {
 
     /// Reads a response in one pass; an error means "read it the general way".
     pub fn split<T: DeserializeOwned>(&self, body: &[u8]) -> Result<Split<T>, serde_json::Error> {
+        // Checked as UTF-8 once, not string by string as `from_slice` does.
+        let body = std::str::from_utf8(body).map_err(serde_json::Error::custom)?;
         match &self.0 {
             // A top-level list: the whole response is the records.
             Kind::Root => {
-                let start = body.iter().position(|b| !b.is_ascii_whitespace());
-                if start.is_none_or(|i| body[i] != b'[') {
+                if !body.trim_start().starts_with('[') {
                     return Err(serde_json::Error::custom("not a list"));
                 }
-                let mut deserializer = serde_json::Deserializer::from_slice(body);
+                let mut deserializer = serde_json::Deserializer::from_str(body);
                 let records = RecordList(PhantomData).deserialize(&mut deserializer)?;
                 deserializer.end()?;
                 Ok(Split {
@@ -62,7 +63,7 @@ impl Selector {
             }
             Kind::Keys(keys) => {
                 let mut records = Vec::new();
-                let mut deserializer = serde_json::Deserializer::from_slice(body);
+                let mut deserializer = serde_json::Deserializer::from_str(body);
                 let envelope = Envelope {
                     keys,
                     records: &mut records,
