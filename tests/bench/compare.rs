@@ -184,7 +184,9 @@ fn build_program() -> std::path::PathBuf {
     exe.parent().unwrap().parent().unwrap().join("events")
 }
 
-/// Runs the program and returns its seconds and peak RSS (MiB), from `wait4`.
+/// Runs the program and returns its seconds and peak RSS (MiB), from `wait4` (which
+/// reaps it, so std's `wait` is not called).
+#[allow(clippy::zombie_processes)]
 fn run_program(program: &std::path::Path, base_url: &str, concurrency: usize) -> (f64, f64) {
     let started = Instant::now();
     let child = Command::new(program)
