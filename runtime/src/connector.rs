@@ -3,8 +3,41 @@ use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use std::pin::Pin;
 
-/// Records of one resource, each serialized as one line of JSON.
-pub type JsonLines = Pin<Box<dyn Stream<Item = Result<String>> + Send>>;
+/// Records of one resource as JSON lines, in chunks of the records that were ready
+/// together (about a page).
+pub type JsonLines = Pin<Box<dyn Stream<Item = Result<Lines>> + Send>>;
+
+/// Records, each serialized as one line of JSON ending in `\n` (JSON text never holds
+/// a raw newline).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    pub text: Vec<u8>,
+    /// How many records (lines) `text` holds.
+    pub count: usize,
+}
+
+impl Lines {
+    /// The first `records` lines.
+    pub fn first(&self, records: usize) -> &[u8] {
+        if records >= self.count {
+            return &self.text;
+        }
+        let Some(last) = records.checked_sub(1) else {
+            return &[];
+        };
+        let end = self
+            .text
+            .iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .nth(last)
+            .map_or(0, |(index, _)| index + 1);
+        &self.text[..end]
+    }
+}
+
+/// Records taken from a stream at once, at most: more than a page of most APIs.
+const CHUNK: usize = 1024;
 
 /// Records of one resource as JSON values, for the loader.
 pub type Values = Pin<Box<dyn Stream<Item = Result<serde_json::Value>> + Send>>;
@@ -73,15 +106,33 @@ pub trait Connector: Sized {
     ) -> Option<(Values, Option<crate::StateHandle>)>;
 }
 
-/// Serializes a stream of typed records, one JSON document per item.
-pub fn json_lines<T: Serialize>(
+/// Serializes a stream of typed records as JSON lines, into one buffer for the records
+/// that are ready together rather than a string each. An error comes after the lines
+/// of the records before it.
+pub fn json_lines<T: Serialize + Send + 'static>(
     records: impl Stream<Item = Result<T>> + Send + 'static,
 ) -> JsonLines {
-    Box::pin(records.map(|record| {
-        record.and_then(|record| {
-            serde_json::to_string(&record)
-                .map_err(|e| Error::Config(format!("cannot write a record as JSON: {e}")))
-        })
+    Box::pin(records.ready_chunks(CHUNK).flat_map(|chunk| {
+        let mut lines = Lines::default();
+        let mut failed = None;
+        for record in chunk {
+            let written = record.and_then(|record| {
+                serde_json::to_writer(&mut lines.text, &record)
+                    .map_err(|e| Error::Config(format!("cannot write a record as JSON: {e}")))
+            });
+            match written {
+                Ok(()) => {
+                    lines.text.push(b'\n');
+                    lines.count += 1;
+                }
+                Err(error) => {
+                    failed = Some(error);
+                    break;
+                }
+            }
+        }
+        let lines = (lines.count > 0).then_some(Ok(lines));
+        futures_util::stream::iter(lines.into_iter().chain(failed.map(Err)))
     }))
 }
 
@@ -93,4 +144,30 @@ pub fn values<T: Serialize>(records: impl Stream<Item = Result<T>> + Send + 'sta
                 .map_err(|e| Error::Config(format!("cannot read a record as JSON: {e}")))
         })
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn records_ready_together_make_one_chunk_and_an_error_follows_its_lines() {
+        let records = futures_util::stream::iter(vec![
+            Ok(serde_json::json!({"id": 1})),
+            Ok(serde_json::json!({"id": 2, "text": "a\nb"})),
+            Err(Error::Config("broken".into())),
+        ]);
+        let items: Vec<Result<Lines>> = json_lines(records).collect().await;
+        assert_eq!(items.len(), 2);
+        let lines = items[0].as_ref().unwrap();
+        assert_eq!(lines.count, 2);
+        assert_eq!(
+            String::from_utf8_lossy(&lines.text),
+            "{\"id\":1}\n{\"id\":2,\"text\":\"a\\nb\"}\n"
+        );
+        assert_eq!(lines.first(1), b"{\"id\":1}\n");
+        assert_eq!(lines.first(0), b"");
+        assert_eq!(lines.first(5), &lines.text[..]);
+        assert_eq!(items[1].as_ref().unwrap_err().to_string(), "broken");
+    }
 }

@@ -136,6 +136,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_are_whole_numbers_of_at_least_one() {
+        // A variable name no other test uses, set once in this test.
+        let var = "CONNECTORGEN_ENV_TEST_CONCURRENCY";
+        assert_eq!(count(var).unwrap(), None);
+        std::env::set_var(var, " 8 ");
+        assert_eq!(count(var).unwrap(), Some(8));
+        for bad in ["0", "-1", "four"] {
+            std::env::set_var(var, bad);
+            assert_eq!(
+                count(var).unwrap_err().to_string(),
+                format!(
+                    "environment variable {var} is `{bad}`; set it to a whole number of at least 1"
+                )
+            );
+        }
+        std::env::remove_var(var);
+    }
+
+    #[test]
     fn dlt_names_are_read_from_dlt_variables_then_secrets_toml() {
         let dir = std::env::temp_dir().join(format!("dlt-secrets-{}", std::process::id()));
         let none = |_: &str| None;

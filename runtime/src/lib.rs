@@ -30,7 +30,7 @@ mod util;
 
 pub use auth::{ApiKeyLocation, Auth};
 pub use client::{Client, ClientConfig, FanOut, Page, Pages, Records};
-pub use connector::{json_lines, values, Connector, JsonLines, Overrides, Values};
+pub use connector::{json_lines, values, Connector, JsonLines, Lines, Overrides, Values};
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};
 pub use incremental::{IncrementalRecords, IncrementalState, StateHandle};

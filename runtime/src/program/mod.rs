@@ -201,17 +201,19 @@ async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error>
         let started = Instant::now();
         let mut count = 0u64;
         while args.limit.is_none_or(|limit| count < limit) {
-            let Some(line) = lines.next().await else {
+            let Some(chunk) = lines.next().await else {
                 break;
             };
-            let line = line?;
-            let written = out
-                .write_all(line.as_bytes())
-                .and_then(|()| out.write_all(b"\n"));
-            if let Err(e) = written {
+            let chunk = chunk?;
+            let wanted = args.limit.map_or(chunk.count, |limit| {
+                chunk
+                    .count
+                    .min(usize::try_from(limit - count).unwrap_or(usize::MAX))
+            });
+            if let Err(e) = out.write_all(chunk.first(wanted)) {
                 return Err(Error::Config(format!("cannot write to stdout: {e}")));
             }
-            count += 1;
+            count += wanted as u64;
         }
         out.flush()
             .map_err(|e| Error::Config(format!("cannot write to stdout: {e}")))?;
