@@ -1,38 +1,49 @@
 //! One page fetched and read in a task of its own, so that it runs while the records of
 //! the previous page are being consumed (and, for pages addressed up front, next to
-//! other pages in flight). Dropping an [`InFlight`] cancels its request.
+//! other pages in flight). The task hands over what the paginator needs (the
+//! [`Head`]) before it reads the records, so the next request can go out while they
+//! are being read. Dropping an [`InFlight`] cancels its request.
 
 use super::Client;
 use crate::paginate::Prepared;
-use crate::select::Selector;
+use crate::select::{read_record, Selector};
 use crate::{Endpoint, Error, Result};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
+use tokio::sync::oneshot;
 
-/// A response, read.
-pub(super) struct Fetched<T> {
+/// What the paginator needs of a response.
+pub(super) struct Head {
     /// The request, as sent (without auth).
     pub request: Prepared,
     pub headers: HeaderMap,
     /// The URL with secrets masked, for errors.
     pub masked: String,
-    /// What the paginator reads: the envelope when the records are already typed,
-    /// else the whole response.
+    /// The envelope when the records are being read from the text, else the whole
+    /// response.
     pub doc: Value,
-    pub records: Records<T>,
+    /// How many records the response holds, when they are being read from the text.
+    pub records: Option<usize>,
 }
 
-pub(super) enum Records<T> {
-    /// Read straight from the bytes; `doc` has `null` in their place.
+/// The records of a response.
+pub(super) enum Body<T> {
+    /// Read from the text into their type.
     Typed(Vec<T>),
-    /// Still in `doc`, to be taken once the paginator has read it.
+    /// Taken from the response by the general way (a record that is not an object, or
+    /// one that does not match its type, whose error the caller words).
+    Values(Vec<Value>),
+    /// Still in [`Head::doc`], to be taken once the paginator has read it.
     InDoc,
 }
 
 /// A page on its way.
-pub(super) struct InFlight<T>(tokio::task::JoinHandle<Result<Option<Fetched<T>>>>);
+pub(super) struct InFlight<T> {
+    head: Option<oneshot::Receiver<Head>>,
+    task: tokio::task::JoinHandle<Result<Option<Body<T>>>>,
+}
 
 impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
     /// Sends `request` now. With `typed`, the records are read along that selector
@@ -43,12 +54,37 @@ impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
         request: Prepared,
         typed: Option<Arc<Selector>>,
     ) -> Self {
-        InFlight(tokio::spawn(fetch(client, endpoint, request, typed)))
+        let (head, receiver) = oneshot::channel();
+        InFlight {
+            head: Some(receiver),
+            task: tokio::spawn(fetch(client, endpoint, request, typed, head)),
+        }
     }
 
-    /// The response; `None` when a response action ignores it.
-    pub(super) async fn response(&mut self) -> Result<Option<Fetched<T>>> {
-        match (&mut self.0).await {
+    /// What the paginator needs; `None` when a response action ignores the response.
+    pub(super) async fn head(&mut self) -> Result<Option<Head>> {
+        let Some(receiver) = self.head.take() else {
+            return Err(Error::Config("a page's head was asked for twice".into()));
+        };
+        match receiver.await {
+            Ok(head) => Ok(Some(head)),
+            // The task ended without one: an error, or an ignored response.
+            Err(_) => match self.join().await? {
+                None => Ok(None),
+                Some(_) => Err(Error::Config("a page was read without its head".into())),
+            },
+        }
+    }
+
+    /// The records, after [`head`](Self::head).
+    pub(super) async fn body(&mut self) -> Result<Body<T>> {
+        self.join()
+            .await?
+            .ok_or_else(|| Error::Config("a page ended without its records".into()))
+    }
+
+    async fn join(&mut self) -> Result<Option<Body<T>>> {
+        match (&mut self.task).await {
             Ok(outcome) => outcome,
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
             Err(error) => Err(Error::Config(format!("a page fetch was stopped: {error}"))),
@@ -58,7 +94,7 @@ impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
 
 impl<T> Drop for InFlight<T> {
     fn drop(&mut self) {
-        self.0.abort();
+        self.task.abort();
     }
 }
 
@@ -67,7 +103,8 @@ async fn fetch<T: DeserializeOwned>(
     endpoint: &'static Endpoint,
     request: Prepared,
     typed: Option<Arc<Selector>>,
-) -> Result<Option<Fetched<T>>> {
+    head: oneshot::Sender<Head>,
+) -> Result<Option<Body<T>>> {
     let url = client.url_with_auth(endpoint, &request.url);
     let masked = client.inner.masker.url(&url);
     let Some((headers, body)) = client
@@ -76,30 +113,49 @@ async fn fetch<T: DeserializeOwned>(
     else {
         return Ok(None);
     };
-    if let Some(split) = typed.and_then(|selector| selector.split::<T>(&body).ok()) {
-        return Ok(Some(Fetched {
+    // Checked as UTF-8 once, not string by string as reading from bytes does.
+    let text = std::str::from_utf8(&body).ok();
+    let split = match (&typed, text) {
+        (Some(selector), Some(text)) => selector.split(text).ok().map(|split| (selector, split)),
+        _ => None,
+    };
+    if let Some((selector, split)) = split {
+        // The receiver is gone only when the walk was dropped; the task ends with it.
+        let _ = head.send(Head {
             request,
             headers,
-            masked,
+            masked: masked.clone(),
             doc: split.envelope,
-            records: Records::Typed(split.records),
-        }));
+            records: Some(split.records.len()),
+        });
+        let records: Result<Vec<T>, _> = split.records.iter().map(|r| read_record(r)).collect();
+        if let Ok(records) = records {
+            return Ok(Some(Body::Typed(records)));
+        }
+        // Read the general way for the caller to word the error (or to wrap records
+        // that are not objects); the paginator has what it needs already.
+        let mut doc = parse(endpoint, &masked, &body)?;
+        return Ok(Some(Body::Values(selector.take_records(&mut doc))));
     }
-    // The general way: the whole response as a `Value`.
-    let doc = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            resource: endpoint.resource,
-            url: masked.clone(),
-            message: format!("response is not JSON: {e}"),
-        })?
-    };
-    Ok(Some(Fetched {
+    let doc = parse(endpoint, &masked, &body)?;
+    let _ = head.send(Head {
         request,
         headers,
         masked,
         doc,
-        records: Records::InDoc,
-    }))
+        records: None,
+    });
+    Ok(Some(Body::InDoc))
+}
+
+/// A response as a `Value`; an empty body is `null`.
+fn parse(endpoint: &Endpoint, masked: &str, body: &[u8]) -> Result<Value> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(body).map_err(|e| Error::Decode {
+        resource: endpoint.resource,
+        url: masked.to_owned(),
+        message: format!("response is not JSON: {e}"),
+    })
 }

@@ -8,7 +8,7 @@
 //! paginator sees each one in turn, so the stop rules and the order of records are the
 //! sequential ones; requests sent past the last page are cancelled.
 
-use super::fetch::{Fetched, InFlight, Records};
+use super::fetch::{Body, Head, InFlight};
 use super::{Client, Page};
 use crate::incremental::{lock, Tracker};
 use crate::paginate::{Prepared, Seen, State};
@@ -190,17 +190,17 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             return Ok(None);
         };
         // A response action that ignores the response ends this resource's pagination.
-        let Some(fetched) = in_flight.response().await? else {
+        let Some(head) = in_flight.head().await? else {
             self.finish();
             return Ok(None);
         };
-        let Fetched {
+        let Head {
             request,
             headers,
             masked,
             mut doc,
             records,
-        } = fetched;
+        } = head;
         let selector = match &self.selector {
             Some(selector) => selector.clone(),
             None => self
@@ -214,10 +214,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             url: &request.url,
             headers: &headers,
             doc: &doc,
-            records: match &records {
-                Records::Typed(records) => records.len(),
-                Records::InDoc => selector.count(&doc),
-            },
+            records: records.unwrap_or_else(|| selector.count(&doc)),
         };
         let (state, _) = self
             .next
@@ -238,9 +235,11 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             .inner
             .pages
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let records = match records {
-            Records::Typed(records) => records,
-            Records::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
+        // The next requests are on their way; now the records of this page.
+        let records = match in_flight.body().await? {
+            Body::Typed(records) => records,
+            Body::Values(values) => self.read_values(values, &masked)?,
+            Body::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
         };
         // Records sorted by the cursor tell when the rest is out of range.
         if self.tracker.as_ref().is_some_and(|t| lock(t).exhausted) {

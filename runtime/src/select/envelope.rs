@@ -1,13 +1,17 @@
-//! Typed records straight from a response's bytes: one pass over the JSON that
-//! deserializes the records under a plain-key selector (`data`, `result.items`) or a
-//! top-level list into their record type, and keeps everything else of the response
-//! (the envelope, where paginators find totals, cursors and links) as a small
-//! `serde_json::Value`. No `Value` is built for a record.
+//! Records straight from a response's text, in two steps so that the paginator need
+//! not wait for the records:
+//! 1. [`Selector::split`] reads the response once, quickly: everything but the records
+//!    (the envelope, where paginators find totals, cursors and links) into a small
+//!    `serde_json::Value`, and of the records under a plain-key selector (`data`,
+//!    `result.items`) or a top-level list only where each one's text starts and ends;
+//! 2. [`read_record`] reads one record's text into its type. No `Value` is built for a
+//!    record.
 //!
-//! Anything this pass does not read the way [`Selector::take_records`] would (a record
-//! that is not an object, a selector key under something that is not an object, a
-//! record that does not match its type) makes it fail; the caller then reads the
-//! response the general way, which gives the same records or the detailed error.
+//! Anything these do not read the way [`Selector::take_records`] would (a single
+//! record that is not in a list, a selector key under something that is not an object,
+//! a record that is not an object or does not match its type) is an error; the caller
+//! then reads the response the general way, which gives the same records or the
+//! detailed error.
 
 use super::{Kind, Selector};
 use crate::record::Key;
@@ -15,16 +19,17 @@ use serde::de::value::MapAccessDeserializer;
 use serde::de::{
     DeserializeOwned, DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor,
 };
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A response read in one pass: the envelope, with `null` where the records were, and
-/// the records.
+/// A response split: the envelope, with `null` where the records were, and the text of
+/// each record.
 #[derive(Debug)]
-pub struct Split<T> {
+pub struct Split<'a> {
     pub envelope: Value,
-    pub records: Vec<T>,
+    pub records: Vec<&'a RawValue>,
 }
 
 impl Selector {
@@ -43,22 +48,17 @@ impl Selector {
         }
     }
 
-    /// Reads a response in one pass; an error means "read it the general way".
-    pub fn split<T: DeserializeOwned>(&self, body: &[u8]) -> Result<Split<T>, serde_json::Error> {
-        // Checked as UTF-8 once, not string by string as `from_slice` does.
-        let body = std::str::from_utf8(body).map_err(serde_json::Error::custom)?;
+    /// Splits a response; an error means "read it the general way".
+    pub fn split<'a>(&self, body: &'a str) -> Result<Split<'a>, serde_json::Error> {
         match &self.0 {
             // A top-level list: the whole response is the records.
             Kind::Root => {
                 if !body.trim_start().starts_with('[') {
                     return Err(serde_json::Error::custom("not a list"));
                 }
-                let mut deserializer = serde_json::Deserializer::from_str(body);
-                let records = RecordList(PhantomData).deserialize(&mut deserializer)?;
-                deserializer.end()?;
                 Ok(Split {
                     envelope: Value::Null,
-                    records,
+                    records: serde_json::from_str(body)?,
                 })
             }
             Kind::Keys(keys) => {
@@ -77,13 +77,23 @@ impl Selector {
     }
 }
 
-/// An object on the way to the records: `keys` is what is left of the selector.
-struct Envelope<'a, T> {
-    keys: &'a [String],
-    records: &'a mut Vec<T>,
+/// One record's text read into its type. It must be an object: the general way puts any
+/// other value in a `value` column, and a record type that accepts anything
+/// (`serde_json::Value`) would otherwise take it as it is.
+pub fn read_record<T: DeserializeOwned>(record: &RawValue) -> Result<T, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(record.get());
+    let record = Object(PhantomData).deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(record)
 }
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Envelope<'_, T> {
+/// An object on the way to the records: `keys` is what is left of the selector.
+struct Envelope<'a, 'de> {
+    keys: &'a [String],
+    records: &'a mut Vec<&'de RawValue>,
+}
+
+impl<'de> DeserializeSeed<'de> for Envelope<'_, 'de> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
@@ -91,7 +101,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Envelope<'_, T> {
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
+impl<'de> Visitor<'de> for Envelope<'_, 'de> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -104,7 +114,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
             let value = match self.keys.split_first() {
                 Some((first, rest)) if key.as_str() == first && rest.is_empty() => {
                     // A repeated key: the last one wins, as in `serde_json::Value`.
-                    *self.records = map.next_value_seed(RecordList(PhantomData))?;
+                    *self.records = map.next_value_seed(RecordTexts)?;
                     Value::Null
                 }
                 Some((first, rest)) if key.as_str() == first => {
@@ -122,44 +132,38 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
     }
 }
 
-/// What a selector points at: a list of records, one record, or `null` for none.
-struct RecordList<T>(PhantomData<T>);
+/// What a selector points at: a list of records (each one's text), or `null` for none.
+struct RecordTexts;
 
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for RecordList<T> {
-    type Value = Vec<T>;
+impl<'de> DeserializeSeed<'de> for RecordTexts {
+    type Value = Vec<&'de RawValue>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de, T: DeserializeOwned> Visitor<'de> for RecordList<T> {
-    type Value = Vec<T>;
+impl<'de> Visitor<'de> for RecordTexts {
+    type Value = Vec<&'de RawValue>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a list of records, a record or null")
+        f.write_str("a list of records or null")
     }
 
-    fn visit_unit<E: Error>(self) -> Result<Vec<T>, E> {
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
         Ok(Vec::new())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut records = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(record) = seq.next_element_seed(Object(PhantomData))? {
+        while let Some(record) = seq.next_element::<&'de RawValue>()? {
             records.push(record);
         }
         Ok(records)
     }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
-        Ok(vec![T::deserialize(MapAccessDeserializer::new(map))?])
-    }
 }
 
-/// One record, which must be an object: the general way puts any other value in a
-/// `value` column, and a record type that accepts anything (`serde_json::Value`) would
-/// otherwise take it as it is.
+/// One record, which must be an object.
 struct Object<T>(PhantomData<T>);
 
 impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Object<T> {
@@ -192,13 +196,17 @@ mod tests {
         id: i64,
     }
 
+    /// The envelope and the ids of the records, or `None` for "the general way".
     fn split(path: &str, doc: &Value) -> Option<(Value, Vec<i64>)> {
-        let body = serde_json::to_vec(doc).unwrap();
-        let split = Selector::parse(path).unwrap().split::<Record>(&body).ok()?;
-        Some((
-            split.envelope,
-            split.records.into_iter().map(|r| r.id).collect(),
-        ))
+        let body = serde_json::to_string(doc).unwrap();
+        let split = Selector::parse(path).unwrap().split(&body).ok()?;
+        let ids = split
+            .records
+            .iter()
+            .map(|raw| read_record::<Record>(raw).map(|r| r.id))
+            .collect::<Result<_, _>>()
+            .ok()?;
+        Some((split.envelope, ids))
     }
 
     #[test]
@@ -222,7 +230,6 @@ mod tests {
             ("data", json!({"data": [{"id": 1}, {"id": 2}]})),
             ("data", json!({"data": null})),
             ("data", json!({"other": 1})),
-            ("data", json!({"data": {"id": 5}})),
             ("a.b", json!({"a": {"b": [{"id": 1}]}, "c": 1})),
             ("a.b", json!({"a": {}})),
             ("$", json!([{"id": 1}, {"id": 9}])),
@@ -240,20 +247,19 @@ mod tests {
 
     #[test]
     fn what_only_the_general_way_reads_is_refused() {
-        // Scalars as records, a key under a list, a record of the wrong shape, an
-        // object at the top for `$`.
+        // Scalars as records, one record outside a list, a key under a list, a record of
+        // the wrong shape, an object at the top for `$`, a JSONPath.
         assert!(split("data", &json!({"data": [1, 2]})).is_none());
-        let any = |path: &str, doc: Value| {
-            let body = serde_json::to_vec(&doc).unwrap();
-            Selector::parse(path).unwrap().split::<Value>(&body).is_ok()
-        };
-        assert!(!any("$", json!([{"id": 1}, 2])));
-        assert!(!any("data", json!({"data": "x"})));
-        assert!(any("data", json!({"data": [{"id": 1}, {}]})));
+        assert!(split("data", &json!({"data": {"id": 5}})).is_none());
         assert!(split("a.b", &json!({"a": [1]})).is_none());
         assert!(split("data", &json!({"data": [{"id": "x"}]})).is_none());
         assert!(split("$", &json!({"id": 1})).is_none());
         assert!(split("data", &json!([{"id": 1}])).is_none());
         assert!(split("data[*].x", &json!({"data": []})).is_none());
+        // A record type that takes any value still gets objects only.
+        let any = |text: &str| read_record::<Value>(&RawValue::from_string(text.into()).unwrap());
+        assert!(any("2").is_err());
+        assert!(any("\"x\"").is_err());
+        assert_eq!(any("{\"id\": 1}").unwrap(), json!({"id": 1}));
     }
 }

@@ -2,7 +2,7 @@
 
 mod envelope;
 
-pub use envelope::Split;
+pub use envelope::{read_record, Split};
 
 use serde_json::Value;
 use serde_json_path::JsonPath;
