@@ -114,13 +114,13 @@ async fn fetch<T: DeserializeOwned>(
         return Ok(None);
     };
     // Checked as UTF-8 once, not string by string as reading from bytes does.
-    let text = std::str::from_utf8(&body).ok();
-    let split = match (&typed, text) {
-        (Some(selector), Some(text)) => selector.split(text).ok().map(|split| (selector, split)),
-        _ => None,
-    };
+    let split = typed.as_ref().and_then(|selector| {
+        let text = std::str::from_utf8(&body).ok()?;
+        Some((selector, selector.split(text).ok()?))
+    });
     if let Some((selector, split)) = split {
-        // The receiver is gone only when the walk was dropped; the task ends with it.
+        // The receiver is gone only when the walk no longer wants this page (it was
+        // dropped, or it ended before this page); the task is aborted then anyway.
         let _ = head.send(Head {
             request,
             headers,

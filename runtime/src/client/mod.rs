@@ -46,8 +46,11 @@ pub struct ClientConfig {
     /// Requests of one resource on their way at once, where pages can be addressed
     /// before the previous ones arrive (offset and page number once the API has told
     /// the total). Records keep their order; at most this many pages, plus the one
-    /// being read, are held. 1: one request at a time (the next page is still fetched
-    /// while the current one is being read).
+    /// being read, are held. When the API ends before its total (an empty page,
+    /// `has_more: false`), up to `concurrency - 1` requests past the end were sent
+    /// (and their responses are dropped). 1: one request at a time (the next page is
+    /// still requested as soon as the paginator has seen the current one; child
+    /// resources and incremental ones with `row_order` wait for the page before).
     pub concurrency: usize,
 }
 
@@ -204,8 +207,8 @@ impl Client {
         self.inner.pages.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Every record of an endpoint, page after page. Only one page is held at a time:
-    /// the next request is sent when the records of the previous page have been taken.
+    /// Every record of an endpoint, page after page, fetched ahead of the reading: at
+    /// most [`ClientConfig::concurrency`] pages on their way and one being read.
     pub fn records<T>(&self, endpoint: &'static Endpoint) -> Records<T>
     where
         T: DeserializeOwned + Send + 'static,

@@ -14,8 +14,9 @@ pub struct Records<T> {
     inner: BoxStream<'static, Result<T>>,
 }
 
-/// The pages of a resource, each fetched when the previous one has been taken; it ends
-/// after the last page or after the first error.
+/// The pages of a resource, fetched ahead of the reading (see
+/// [`ClientConfig::concurrency`](crate::ClientConfig::concurrency)); it ends after the
+/// last page or after the first error.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<T> {
     inner: BoxStream<'static, Result<Page<T>>>,

@@ -1,12 +1,15 @@
 //! One paginated call: the first request, then each next one the paginator makes,
 //! until it says there is no more.
 //!
-//! Requests go out ahead of the consumer: the next page is fetched (and its records
-//! read, see [`super::fetch`]) while the records of the current one are being taken,
-//! and pages addressed up front (offset and page number once the total is known) go
-//! out up to `concurrency` at a time. Responses are still taken in order, and the
+//! Requests go out ahead of the consumer: the next page is requested as soon as the
+//! paginator has seen the current response, so it is fetched (and, where records are
+//! read from the text, read: see [`super::fetch`]) while the current records are read
+//! and taken; pages addressed up front (offset and page number once the total is known)
+//! go out up to `concurrency` at a time. Responses are still taken in order, and the
 //! paginator sees each one in turn, so the stop rules and the order of records are the
-//! sequential ones; requests sent past the last page are cancelled.
+//! sequential ones; requests sent past the last page are cancelled. Child resources,
+//! fetched for many parents at once, and incremental ones whose records can end the
+//! walk send a request only when the page before it is done.
 
 use super::fetch::{Body, Head, InFlight};
 use super::{Client, Page};
@@ -30,8 +33,8 @@ pub(super) struct Walk<T> {
     /// `include_from_parent` fields added to every record; read from the parent when
     /// the first record needs them.
     pub(super) included: Option<Vec<(String, serde_json::Value)>>,
-    /// The paginator's position and the request it prepares; `None` once no page
-    /// follows.
+    /// The paginator's position and the request it last prepared (pages sent ahead are
+    /// prepared from clones of it); `None` once no page follows.
     pub(super) next: Option<(State, Prepared)>,
     /// Requests sent and not yet taken, oldest first.
     pub(super) ahead: VecDeque<InFlight<T>>,
@@ -208,8 +211,10 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
                 .insert(Arc::new(Selector::detect(&doc)))
                 .clone(),
         };
-        // The paginator sees the whole response (its cursor may sit among the records,
-        // as Stripe's `data[-1].id` does); then the records are moved out of it.
+        // The paginator sees the whole response, or the envelope when the records are
+        // read from the text (never for a paginator that reads among the records, as
+        // Stripe's `data[-1].id` does: see `typed_selector`); then the records are
+        // taken.
         let seen = Seen {
             url: &request.url,
             headers: &headers,
@@ -235,7 +240,8 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             .inner
             .pages
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // The next requests are on their way; now the records of this page.
+        // Where the walk goes ahead, the next requests are on their way; now the
+        // records of this page.
         let records = match in_flight.body().await? {
             Body::Typed(records) => records,
             Body::Values(values) => self.read_values(values, &masked)?,
@@ -327,9 +333,9 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
     }
 }
 
-/// Whether a paginator's body path reads under `key` (the records' key): its first
-/// step is `key`, or it cannot be told (a path starting with a bracket or a
-/// descendant step).
+/// Whether a paginator's body path may read under `key` (the first key of the records'
+/// selector, so possibly a sibling of the records: conservative): its first step is
+/// `key`, or it cannot be told (a bracket, a wildcard or a descendant step).
 fn reads_under(path: &str, key: &str) -> bool {
     let path = path.trim();
     let path = path.strip_prefix('$').unwrap_or(path);
@@ -338,7 +344,37 @@ fn reads_under(path: &str, key: &str) -> bool {
         return true;
     }
     let first = path.split(['.', '[']).next().unwrap_or_default();
-    first == key
+    first == key || first == "*"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_under;
+
+    #[test]
+    fn paths_that_may_read_among_the_records_are_told_apart() {
+        for path in [
+            "data[-1].id",
+            "$.data[-1].id",
+            "data.next",
+            "*.next",
+            "$.*[-1].id",
+            "$..cursor",
+            "$['data']",
+            "[0].id",
+        ] {
+            assert!(reads_under(path, "data"), "{path}");
+        }
+        for path in [
+            "total",
+            "meta.total",
+            "$.paging.next",
+            "database.next",
+            "$.next_data",
+        ] {
+            assert!(!reads_under(path, "data"), "{path}");
+        }
+    }
 }
 
 /// ` (primary key id=7)`, naming a record in errors; empty without a key.

@@ -299,6 +299,47 @@ mod tests {
         assert!(advance(&mut state, json!({}), 10).is_err());
     }
 
+    /// The requests sent ahead are those the walk would send one after the other.
+    #[test]
+    fn pages_ahead_are_the_next_ones_below_the_total_and_the_maximum() {
+        let ahead = |state: &RangeState, n: usize| {
+            let mut prepared = Prepared {
+                url: Url::parse("http://h/").unwrap(),
+                json: None,
+                headers: Vec::new(),
+            };
+            state
+                .prepare_ahead(n, &mut prepared)
+                .then(|| prepared.url.query().unwrap_or_default().to_owned())
+        };
+        let mut state = RangeState::page_number(&PageNumberPaginator {
+            base_page: 1,
+            page: Some(2),
+            page_target: Target::Param("page"),
+            total_path: Some("total_pages"),
+            maximum_page: Some(9),
+            stop_after_empty_page: true,
+            has_more_path: None,
+        })
+        .unwrap();
+        assert_eq!(ahead(&state, 1), None, "no total yet");
+        assert!(advance(&mut state, json!({"total_pages": 5}), 5).unwrap());
+        // Pages 3, 4 and 5 of 5 (counted from 1), below the maximum (9, exclusive).
+        assert_eq!(ahead(&state, 0).as_deref(), Some("page=3"));
+        assert_eq!(ahead(&state, 1).as_deref(), Some("page=4"));
+        assert_eq!(ahead(&state, 2).as_deref(), Some("page=5"));
+        assert_eq!(ahead(&state, 3), None);
+        let mut state = RangeState::offset(&OffsetPaginator {
+            offset: 20,
+            maximum_offset: Some(45),
+            ..offset()
+        })
+        .unwrap();
+        assert!(advance(&mut state, json!({"total": 100}), 10).unwrap());
+        assert_eq!(ahead(&state, 1).as_deref(), Some("offset=40&limit=10"));
+        assert_eq!(ahead(&state, 2), None, "offset 50 is past the maximum");
+    }
+
     #[test]
     fn page_numbers_count_pages_from_the_base() {
         let mut state = RangeState::page_number(&PageNumberPaginator {

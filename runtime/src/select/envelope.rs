@@ -39,8 +39,8 @@ impl Selector {
         !matches!(self.0, Kind::Path(_))
     }
 
-    /// The first key of a plain-key selector: paginator paths that start there read
-    /// inside the records, which [`split`](Self::split) does not keep.
+    /// The first key of a plain-key selector: paginator paths that start there may
+    /// read inside the records, which [`split`](Self::split) does not keep.
     pub fn first_key(&self) -> Option<&str> {
         match &self.0 {
             Kind::Keys(keys) => keys.first().map(String::as_str),
