@@ -347,6 +347,23 @@ fn reads_under(path: &str, key: &str) -> bool {
     first == key || first == "*"
 }
 
+/// ` (primary key id=7)`, naming a record in errors; empty without a key.
+pub(crate) fn describe_key(names: &[&str], values: &[Option<serde_json::Value>]) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = names
+        .iter()
+        .zip(values)
+        .map(|(name, value)| match value {
+            Some(serde_json::Value::String(s)) => format!("{name}={s:?}"),
+            Some(v) => format!("{name}={v}"),
+            None => format!("{name} missing"),
+        })
+        .collect();
+    format!(" (primary key {})", parts.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::reads_under;
@@ -375,21 +392,4 @@ mod tests {
             assert!(!reads_under(path, "data"), "{path}");
         }
     }
-}
-
-/// ` (primary key id=7)`, naming a record in errors; empty without a key.
-pub(crate) fn describe_key(names: &[&str], values: &[Option<serde_json::Value>]) -> String {
-    if names.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = names
-        .iter()
-        .zip(values)
-        .map(|(name, value)| match value {
-            Some(serde_json::Value::String(s)) => format!("{name}={s:?}"),
-            Some(v) => format!("{name}={v}"),
-            None => format!("{name} missing"),
-        })
-        .collect();
-    format!(" (primary key {})", parts.join(", "))
 }
