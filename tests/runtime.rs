@@ -436,37 +436,49 @@ async fn an_absolute_path_ignores_the_base_url() {
     );
 }
 
-/// Real APIs compress: the client asks for gzip and deflate, and decodes them.
+/// Real APIs compress: the client asks for gzip, deflate and brotli, and decodes them.
 #[tokio::test]
 async fn compressed_responses_are_asked_for_and_decoded() {
     use std::io::Write as _;
-    let server = MockServer::start().await;
     let body = serde_json::to_vec(&json!({"results": [{"id": 1}, {"id": 2}]})).unwrap();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(&body).unwrap();
     let gzipped = encoder.finish().unwrap();
-    Mock::given(method("GET"))
-        .and(path("/items"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .insert_header("content-type", "application/json")
-                .insert_header("content-encoding", "gzip")
-                .set_body_raw(gzipped, "application/json"),
-        )
-        .mount(&server)
-        .await;
-    let client = Client::new(config(server.uri(), Auth::None)).unwrap();
-    let records: Vec<Value> = client.records(&ITEMS).try_collect().await.unwrap();
-    assert_eq!(records, [json!({"id": 1}), json!({"id": 2})]);
-    let request = &server.received_requests().await.unwrap()[0];
-    let accepted = request
-        .headers
-        .get("accept-encoding")
-        .unwrap()
-        .to_str()
-        .unwrap();
-    assert!(
-        accepted.contains("gzip") && accepted.contains("deflate"),
-        "{accepted}"
-    );
+    let mut brotli = Vec::new();
+    brotli::BrotliCompress(
+        &mut &body[..],
+        &mut brotli,
+        &brotli::enc::BrotliEncoderParams::default(),
+    )
+    .unwrap();
+    for (encoding, encoded) in [("gzip", gzipped), ("br", brotli)] {
+        assert_ne!(encoded, body);
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/items"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("content-type", "application/json")
+                    .insert_header("content-encoding", encoding)
+                    .set_body_raw(encoded, "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let client = Client::new(config(server.uri(), Auth::None)).unwrap();
+        let records: Vec<Value> = client.records(&ITEMS).try_collect().await.unwrap();
+        assert_eq!(records, [json!({"id": 1}), json!({"id": 2})], "{encoding}");
+        let request = &server.received_requests().await.unwrap()[0];
+        let accepted = request
+            .headers
+            .get("accept-encoding")
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            ["gzip", "deflate", "br"]
+                .iter()
+                .all(|e| accepted.contains(e)),
+            "{accepted}"
+        );
+    }
 }
