@@ -176,6 +176,7 @@ fn build_program() -> std::path::PathBuf {
     let status = Command::new(cargo)
         .args(["build", "--release", "--quiet", "-p", "events-connector"])
         .args(["--features", "cli", "--bin", "events"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .status()
         .unwrap();
     assert!(status.success(), "cannot build the events program");
