@@ -2,6 +2,7 @@
 //! exactly once and in order, dlt's stop rules unchanged, retries with other pages in
 //! flight, and never more requests on their way than allowed, counted by the server.
 
+use connectorgen_e2e::http;
 use connectorgen_runtime::RetryPolicy;
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
@@ -9,7 +10,6 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 const KEY: &str = "concurrency-key";
 
@@ -57,43 +57,21 @@ impl Api {
     }
 
     async fn serve(&self) -> String {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
         let api = self.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(api.clone().connection(stream));
+        http::serve(move |target| {
+            let api = api.clone();
+            async move {
+                let offset = http::number_param(&target, "offset").unwrap_or(0);
+                let now = api.seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                api.seen.max_in_flight.fetch_max(now, Ordering::SeqCst);
+                api.seen.offsets.lock().unwrap().push(offset);
+                tokio::time::sleep(api.delay).await;
+                let response = api.respond(offset);
+                api.seen.in_flight.fetch_sub(1, Ordering::SeqCst);
+                response
             }
-        });
-        format!("http://{address}")
-    }
-
-    async fn connection(self, stream: tokio::net::TcpStream) {
-        let (read, mut write) = stream.into_split();
-        let mut lines = tokio::io::BufReader::new(read).lines();
-        let mut offset = 0;
-        while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(target) = line.strip_prefix("GET ") {
-                offset = target
-                    .split(['?', '&', ' '])
-                    .find_map(|kv| kv.strip_prefix("offset="))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                continue;
-            }
-            if !line.is_empty() {
-                continue;
-            }
-            let now = self.seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-            self.seen.max_in_flight.fetch_max(now, Ordering::SeqCst);
-            self.seen.offsets.lock().unwrap().push(offset);
-            tokio::time::sleep(self.delay).await;
-            let response = self.respond(offset);
-            self.seen.in_flight.fetch_sub(1, Ordering::SeqCst);
-            if write.write_all(&response).await.is_err() {
-                return;
-            }
-        }
+        })
+        .await
     }
 
     fn respond(&self, offset: usize) -> Vec<u8> {
@@ -117,16 +95,12 @@ impl Api {
                 (200, json!({"data": data, "total": self.total}).to_string())
             }
         };
-        let retry_after = if status == 429 {
-            "retry-after: 0\r\n"
-        } else {
-            ""
+        let headers: &[(&str, &str)] = match status {
+            200 => &[("content-type", "application/json")],
+            429 => &[("retry-after", "0")],
+            _ => &[],
         };
-        format!(
-            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{retry_after}content-length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .into_bytes()
+        http::response(status, headers, body.as_bytes())
     }
 
     fn max_in_flight(&self) -> usize {

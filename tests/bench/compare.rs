@@ -16,11 +16,11 @@
 //! the median ratio to the hand-written client of the same round with its min–max,
 //! and the peak RSS.
 
+use connectorgen_e2e::http;
 use futures_util::TryStreamExt;
 use serde_json::json;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 const PAGE: usize = 100;
 const KEY: &str = "bench-key";
@@ -38,62 +38,26 @@ fn page_body(records: usize) -> Vec<u8> {
     serde_json::to_vec(&json!({"data": data, "total": records})).unwrap()
 }
 
-/// A minimal HTTP/1.1 keep-alive server on a thread of its own, answering
-/// `GET /v1/events?offset=N&...` after `latency`. Not wiremock, which keeps every
-/// request.
+/// The events API on a thread of its own, answering after `latency`.
 fn serve(records: usize, latency: Duration) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            accept(listener, records, latency).await
-        });
-    });
-    format!("http://{address}")
-}
-
-async fn accept(listener: tokio::net::TcpListener, records: usize, latency: Duration) {
-    let full = std::sync::Arc::new(page_body(records));
-    let empty = std::sync::Arc::new(format!("{{\"data\":[],\"total\":{records}}}").into_bytes());
-    while let Ok((stream, _)) = listener.accept().await {
+    let full = std::sync::Arc::new(http::json(&page_body(records)));
+    let empty = std::sync::Arc::new(http::json(
+        format!("{{\"data\":[],\"total\":{records}}}").as_bytes(),
+    ));
+    http::serve_on_thread(move |target| {
         let (full, empty) = (full.clone(), empty.clone());
-        let _ = stream.set_nodelay(true);
-        tokio::spawn(async move {
-            let (read, mut write) = stream.into_split();
-            let mut lines = tokio::io::BufReader::new(read).lines();
-            let mut offset = 0usize;
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(target) = line.strip_prefix("GET ") {
-                    offset = target
-                        .split(['?', '&', ' '])
-                        .find_map(|kv| kv.strip_prefix("offset="))
-                        .and_then(|v| v.parse().ok())
-                        .unwrap_or(0);
-                } else if line.is_empty() {
-                    if !latency.is_zero() {
-                        tokio::time::sleep(latency).await;
-                    }
-                    let body: &[u8] = if offset < records { &full } else { &empty };
-                    // One write: head and body in two would wait on Nagle's algorithm.
-                    let mut response = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                        body.len()
-                    )
-                    .into_bytes();
-                    response.extend_from_slice(body);
-                    if write.write_all(&response).await.is_err() {
-                        return;
-                    }
-                }
+        async move {
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
             }
-        });
-    }
+            let offset = http::number_param(&target, "offset").unwrap_or(0);
+            if offset < records {
+                full.to_vec()
+            } else {
+                empty.to_vec()
+            }
+        }
+    })
 }
 
 /// Peak resident memory of this process, in MiB (Linux).

@@ -12,12 +12,12 @@
 //! Each line gives records/s, the ratio to the extract baseline of the same size, and
 //! peak RSS.
 
+use connectorgen_e2e::http;
 use connectorgen_runtime::load::{self, Event, SyncOptions};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use std::process::Command;
 use std::time::Instant;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 const PAGE: usize = 100;
 
@@ -40,59 +40,15 @@ fn page(offset: usize, records: usize) -> Vec<u8> {
     serde_json::to_vec(&json!({"data": data, "total": records})).unwrap()
 }
 
-/// A minimal HTTP/1.1 keep-alive server (not wiremock, which keeps every request), on
-/// a thread of its own like a remote API: the loader's threads do not serve it.
+/// The events API on a thread of its own, like a remote API: the loader's threads do
+/// not serve it.
 fn serve(records: usize) -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            accept(
-                tokio::net::TcpListener::from_std(listener).unwrap(),
-                records,
-            )
-            .await
-        });
-    });
-    format!("http://{address}")
-}
-
-async fn accept(listener: tokio::net::TcpListener, records: usize) {
-    {
-        while let Ok((stream, _)) = listener.accept().await {
-            let _ = stream.set_nodelay(true);
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut lines = tokio::io::BufReader::new(read).lines();
-                let mut offset = 0usize;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(target) = line.strip_prefix("GET ") {
-                        offset = target
-                            .split(['?', '&', ' '])
-                            .find_map(|kv| kv.strip_prefix("offset="))
-                            .and_then(|v| v.parse().ok())
-                            .unwrap_or(0);
-                    } else if line.is_empty() {
-                        let body = page(offset, records);
-                        let mut response = format!(
-                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                            body.len()
-                        )
-                        .into_bytes();
-                        response.extend_from_slice(&body);
-                        if write.write_all(&response).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    }
+    http::serve_on_thread(move |target| async move {
+        http::json(&page(
+            http::number_param(&target, "offset").unwrap_or(0),
+            records,
+        ))
+    })
 }
 
 fn peak_rss_mib() -> f64 {

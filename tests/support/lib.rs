@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end tests: a fake offset-paginated API served by a real
 //! HTTP server (wiremock), with faults that can be injected per request.
 
+pub mod http;
 pub mod postgres;
 
 use serde_json::{json, Value};
