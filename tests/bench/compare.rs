@@ -16,7 +16,7 @@
 //! the median ratio to the hand-written client of the same round with its min–max,
 //! and the peak RSS.
 
-use connectorgen_e2e::http;
+use connectorgen_e2e::{http, peak_rss_mib};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use std::process::{Command, Stdio};
@@ -58,16 +58,6 @@ fn serve(records: usize, latency: Duration) -> String {
             }
         }
     })
-}
-
-/// Peak resident memory of this process, in MiB (Linux).
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 /// The baseline: what a developer would write by hand in a few minutes with reqwest and

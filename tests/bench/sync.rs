@@ -12,7 +12,7 @@
 //! Each line gives records/s, the ratio to the extract baseline of the same size, and
 //! peak RSS.
 
-use connectorgen_e2e::http;
+use connectorgen_e2e::{http, peak_rss_mib};
 use connectorgen_runtime::load::{self, Event, SyncOptions};
 use futures_util::TryStreamExt;
 use serde_json::json;
@@ -49,15 +49,6 @@ fn serve(records: usize) -> String {
             records,
         ))
     })
-}
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 /// One measurement, in this process: prints `seconds peak_rss`.

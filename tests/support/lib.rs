@@ -263,3 +263,13 @@ pub fn nested_events(count: i64, zone: &str) -> Vec<Value> {
         })
         .collect()
 }
+
+/// Peak resident memory of this process, in MiB (Linux).
+pub fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
