@@ -3,7 +3,8 @@
 //! flight, and never more requests on their way than allowed, counted by the server.
 
 use connectorgen_e2e::http;
-use connectorgen_runtime::RetryPolicy;
+use connectorgen_runtime::paginate::{OffsetPaginator, PageNumberPaginator};
+use connectorgen_runtime::{Client, ClientConfig, Endpoint, Paginator, RetryPolicy};
 use futures_util::{StreamExt, TryStreamExt};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -29,6 +30,8 @@ struct Api {
     total: usize,
     /// Pages from this offset on are empty, whatever the total says.
     empty_from: usize,
+    /// `has_more` is false on the page at this offset (`usize::MAX`: always true).
+    last_page_at: usize,
     /// Statuses to answer at an offset, one per request, before answering with data.
     faults: Arc<Mutex<BTreeMap<usize, Vec<u16>>>>,
     delay: Duration,
@@ -40,6 +43,7 @@ impl Api {
         Api {
             total,
             empty_from: usize::MAX,
+            last_page_at: usize::MAX,
             faults: Arc::default(),
             delay: Duration::from_millis(30),
             seen: Arc::default(),
@@ -61,7 +65,10 @@ impl Api {
         http::serve(move |target| {
             let api = api.clone();
             async move {
-                let offset = http::number_param(&target, "offset").unwrap_or(0);
+                // Page numbers count from 1, pages of 100.
+                let offset = http::number_param(&target, "offset")
+                    .or_else(|| http::number_param(&target, "page").map(|page| (page - 1) * 100))
+                    .unwrap_or(0);
                 let now = api.seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 api.seen.max_in_flight.fetch_max(now, Ordering::SeqCst);
                 api.seen.offsets.lock().unwrap().push(offset);
@@ -92,7 +99,13 @@ impl Api {
                         .map(|id| json!({"id": id, "name": format!("event {id}")}))
                         .collect()
                 };
-                (200, json!({"data": data, "total": self.total}).to_string())
+                let body = json!({
+                    "data": data,
+                    "total": self.total,
+                    "pages": self.total.div_ceil(100),
+                    "has_more": offset != self.last_page_at,
+                });
+                (200, body.to_string())
             }
         };
         let headers: &[(&str, &str)] = match status {
@@ -232,4 +245,69 @@ async fn a_page_that_fails_ends_the_stream_after_every_record_before_it() {
             .contains("offset=600&limit=100&api_key=***"),
         "{error}"
     );
+}
+
+/// An endpoint of the same API declared directly, with the paginators that are not in
+/// the events spec.
+fn endpoint(paginator: Paginator) -> &'static Endpoint {
+    Box::leak(Box::new(Endpoint {
+        resource: "items",
+        path: "/v1/events",
+        data_selector: Some("data"),
+        paginator,
+        ..Endpoint::DEFAULT
+    }))
+}
+
+async fn values(base_url: String, endpoint: &'static Endpoint) -> Vec<i64> {
+    let mut config = ClientConfig::new(base_url);
+    config.concurrency = 4;
+    let client = Client::new(config).unwrap();
+    client
+        .records::<serde_json::Value>(endpoint)
+        .map_ok(|record| record["id"].as_i64().unwrap())
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn has_more_false_stops_at_its_page_with_requests_ahead() {
+    let api = Api {
+        last_page_at: 600,
+        ..Api::new(5000)
+    };
+    let paginator = Paginator::Offset(OffsetPaginator {
+        limit: 100,
+        has_more_path: Some("has_more"),
+        ..OffsetPaginator::DEFAULT
+    });
+    let ids = values(api.serve().await, endpoint(paginator)).await;
+    assert_eq!(
+        ids,
+        (0..700).collect::<Vec<_>>(),
+        "pages 0 to 600, each once"
+    );
+    let offsets = sorted(api.offsets());
+    assert_eq!(offsets[..7], [0, 100, 200, 300, 400, 500, 600]);
+    assert!(offsets.iter().all(|offset| *offset <= 900), "{offsets:?}");
+    assert!(api.max_in_flight() <= 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_numbers_from_one_go_ahead_up_to_the_total_of_pages() {
+    let api = Api::new(1250);
+    let paginator = Paginator::PageNumber(PageNumberPaginator {
+        base_page: 1,
+        total_path: Some("pages"),
+        ..PageNumberPaginator::DEFAULT
+    });
+    let ids = values(api.serve().await, endpoint(paginator)).await;
+    assert_eq!(ids, (0..1250).collect::<Vec<_>>());
+    // Pages 1 to 13, each once: no page past the total was asked for.
+    assert_eq!(
+        sorted(api.offsets()),
+        (0..1300).step_by(100).collect::<Vec<_>>()
+    );
+    assert_eq!(api.max_in_flight(), 4);
 }
