@@ -1,12 +1,13 @@
 //! Generation time of a large spec: `cargo bench --bench generate [-- RESOURCES]
-//! [--build]`.
+//! [--build [--out DIR]]`.
 //!
 //! Writes a spec with RESOURCES resources (default 1,000; the largest real-world specs
 //! have about 240) in the shapes real APIs mix: offset, page-number, cursor and
 //! Link-header paginators, a child resource for every tenth, an incremental cursor for
 //! every seventh, six typed columns each. Times loading, checking and generating its
 //! crate (the median of five runs, with min–max), then with `--build` runs `cargo
-//! build` on the crate in a temporary folder and reports how long the build took.
+//! build` on the crate in a temporary folder and reports how long the build took, with
+//! its dependencies and then the crate alone from scratch.
 
 use std::fmt::Write as _;
 use std::process::Command;
@@ -77,25 +78,35 @@ fn main() {
     );
 
     if args.iter().any(|a| a == "--build") {
-        let crate_dir = dir.path().join("large");
+        // `--out DIR` keeps the crate there, to look at or to build again.
+        let crate_dir = match args.iter().position(|a| a == "--out") {
+            Some(i) => std::path::PathBuf::from(&args[i + 1]),
+            None => dir.path().join("large"),
+        };
         connectorgen::write_files(&crate_dir, &files).unwrap();
-        // A workspace of its own, with its own target folder: a cold build of the
-        // crate and its dependencies, then the crate alone after touching it.
+        // A workspace of its own; its target folder is kept under this workspace's, so
+        // the dependencies build once. Then the crate alone, from scratch.
         std::fs::write(
             crate_dir.join("Cargo.toml"),
             std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap() + "\n[workspace]\n",
         )
         .unwrap();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        for what in ["cold (with dependencies)", "the crate alone"] {
+        let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generate-bench");
+        for what in ["with dependencies (cold the first time)", "the crate alone"] {
             if what == "the crate alone" {
-                let lib = crate_dir.join("src/lib.rs");
-                let text = std::fs::read_to_string(&lib).unwrap();
-                std::fs::write(&lib, text + "\n").unwrap();
+                let status = Command::new(&cargo)
+                    .args(["clean", "--quiet", "-p", "large-connector"])
+                    .env("CARGO_TARGET_DIR", &target)
+                    .current_dir(&crate_dir)
+                    .status()
+                    .unwrap();
+                assert!(status.success());
             }
             let started = Instant::now();
             let status = Command::new(&cargo)
                 .args(["build", "--quiet", "--lib"])
+                .env("CARGO_TARGET_DIR", &target)
                 .current_dir(&crate_dir)
                 .status()
                 .unwrap();
