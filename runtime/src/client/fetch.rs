@@ -3,6 +3,10 @@
 //! other pages in flight). The task hands over what the paginator needs (the
 //! [`Head`]) before it reads the records, so the next request can go out while they
 //! are being read. Dropping an [`InFlight`] cancels its request.
+//!
+//! Nothing here is generic over the record type: the task gets the function that
+//! reads records of its type ([`ReadTexts`]), so that a connector with hundreds of
+//! resources compiles this code, and a task type, once rather than once per resource.
 
 use super::Client;
 use crate::paginate::Prepared;
@@ -10,7 +14,9 @@ use crate::select::{read_record, Selector};
 use crate::{Endpoint, Error, Result};
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::any::Any;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
@@ -28,10 +34,25 @@ pub(super) struct Head {
     pub records: Option<usize>,
 }
 
+/// Reads records' texts into a `Vec` of their type, boxed; `None` when one does not
+/// read (the general way words the error).
+pub(super) type ReadTexts = fn(&[&RawValue]) -> Option<Box<dyn Any + Send>>;
+
+/// The [`ReadTexts`] of records of type `T`.
+pub(super) fn read_texts<T: DeserializeOwned + Send + 'static>(
+    texts: &[&RawValue],
+) -> Option<Box<dyn Any + Send>> {
+    let records: Vec<T> = texts
+        .iter()
+        .map(|text| read_record(text).ok())
+        .collect::<Option<_>>()?;
+    Some(Box::new(records))
+}
+
 /// The records of a response.
-pub(super) enum Body<T> {
-    /// Read from the text into their type.
-    Typed(Vec<T>),
+pub(super) enum Body {
+    /// Read from the text into their type: a `Vec` of it, boxed.
+    Typed(Box<dyn Any + Send>),
     /// Taken from the response by the general way (a record that is not an object, or
     /// one that does not match its type, whose error the caller words).
     Values(Vec<Value>),
@@ -40,19 +61,19 @@ pub(super) enum Body<T> {
 }
 
 /// A page on its way.
-pub(super) struct InFlight<T> {
+pub(super) struct InFlight {
     head: Option<oneshot::Receiver<Head>>,
-    task: tokio::task::JoinHandle<Result<Option<Body<T>>>>,
+    task: tokio::task::JoinHandle<Result<Option<Body>>>,
 }
 
-impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
+impl InFlight {
     /// Sends `request` now. With `typed`, the records are read along that selector
-    /// straight into `T` where the response allows it.
+    /// with that function where the response allows it.
     pub(super) fn send(
         client: Client,
         endpoint: &'static Endpoint,
         request: Prepared,
-        typed: Option<Arc<Selector>>,
+        typed: Option<(Arc<Selector>, ReadTexts)>,
     ) -> Self {
         let (head, receiver) = oneshot::channel();
         InFlight {
@@ -77,13 +98,13 @@ impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
     }
 
     /// The records, after [`head`](Self::head).
-    pub(super) async fn body(&mut self) -> Result<Body<T>> {
+    pub(super) async fn body(&mut self) -> Result<Body> {
         self.join()
             .await?
             .ok_or_else(|| Error::Config("a page ended without its records".into()))
     }
 
-    async fn join(&mut self) -> Result<Option<Body<T>>> {
+    async fn join(&mut self) -> Result<Option<Body>> {
         match (&mut self.task).await {
             Ok(outcome) => outcome,
             Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
@@ -92,19 +113,19 @@ impl<T: DeserializeOwned + Send + 'static> InFlight<T> {
     }
 }
 
-impl<T> Drop for InFlight<T> {
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.task.abort();
     }
 }
 
-async fn fetch<T: DeserializeOwned>(
+async fn fetch(
     client: Client,
     endpoint: &'static Endpoint,
     request: Prepared,
-    typed: Option<Arc<Selector>>,
+    typed: Option<(Arc<Selector>, ReadTexts)>,
     head: oneshot::Sender<Head>,
-) -> Result<Option<Body<T>>> {
+) -> Result<Option<Body>> {
     let url = client.url_with_auth(endpoint, &request.url);
     let masked = client.inner.masker.url(&url);
     let Some((headers, body)) = client
@@ -114,11 +135,11 @@ async fn fetch<T: DeserializeOwned>(
         return Ok(None);
     };
     // Checked as UTF-8 once, not string by string as reading from bytes does.
-    let split = typed.as_ref().and_then(|selector| {
+    let split = typed.as_ref().and_then(|(selector, read)| {
         let text = std::str::from_utf8(&body).ok()?;
-        Some((selector, selector.split(text).ok()?))
+        Some((selector, read, selector.split(text).ok()?))
     });
-    if let Some((selector, split)) = split {
+    if let Some((selector, read, split)) = split {
         // The receiver is gone only when the walk no longer wants this page (it was
         // dropped, or it ended before this page); the task is aborted then anyway.
         let _ = head.send(Head {
@@ -128,8 +149,7 @@ async fn fetch<T: DeserializeOwned>(
             doc: split.envelope,
             records: Some(split.records.len()),
         });
-        let records: Result<Vec<T>, _> = split.records.iter().map(|r| read_record(r)).collect();
-        if let Ok(records) = records {
+        if let Some(records) = read(&split.records) {
             return Ok(Some(Body::Typed(records)));
         }
         // Read the general way for the caller to word the error (or to wrap records

@@ -11,7 +11,7 @@
 //! fetched for many parents at once, and incremental ones whose records can end the
 //! walk send a request only when the page before it is done.
 
-use super::fetch::{Body, Head, InFlight};
+use super::fetch::{read_texts, Body, Head, InFlight, ReadTexts};
 use super::{Client, Page};
 use crate::incremental::{lock, Tracker};
 use crate::paginate::{Prepared, Seen, State};
@@ -37,7 +37,8 @@ pub(super) struct Walk<T> {
     /// prepared from clones of it); `None` once no page follows.
     pub(super) next: Option<(State, Prepared)>,
     /// Requests sent and not yet taken, oldest first.
-    pub(super) ahead: VecDeque<InFlight<T>>,
+    pub(super) ahead: VecDeque<InFlight>,
+    pub(super) record: std::marker::PhantomData<fn() -> T>,
     pub(super) selector: Option<Arc<Selector>>,
     pub(super) number: u64,
     pub(super) started: bool,
@@ -58,6 +59,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             included: None,
             next: None,
             ahead: VecDeque::new(),
+            record: std::marker::PhantomData,
             selector: None,
             number: 0,
             started: false,
@@ -129,7 +131,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
     /// The selector to read records with straight from the bytes, when nothing needs
     /// them as JSON values: not the incremental filter, not `include_from_parent`,
     /// not a paginator reading inside the records (Stripe's `data[-1].id`).
-    fn typed_selector(&self) -> Option<Arc<Selector>> {
+    fn typed_selector(&self) -> Option<(Arc<Selector>, ReadTexts)> {
         let selector = self.selector.as_ref()?;
         let (state, _) = self.next.as_ref()?;
         if !selector.splits()
@@ -144,7 +146,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             // Records at the top: every body path is among them.
             None => !paths.is_empty(),
         };
-        (!inside).then(|| selector.clone())
+        (!inside).then(|| (selector.clone(), read_texts::<T> as ReadTexts))
     }
 
     /// Sends the next requests before the records of this page are taken, except for
@@ -243,7 +245,10 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         // Where the walk goes ahead, the next requests are on their way; now the
         // records of this page.
         let records = match in_flight.body().await? {
-            Body::Typed(records) => records,
+            Body::Typed(records) => match records.downcast::<Vec<T>>() {
+                Ok(records) => *records,
+                Err(_) => unreachable!("read by read_texts::<T>"),
+            },
             Body::Values(values) => self.read_values(values, &masked)?,
             Body::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
         };
