@@ -4,19 +4,15 @@
 //! [`Head`]) before it reads the records, so the next request can go out while they
 //! are being read. Dropping an [`InFlight`] cancels its request.
 //!
-//! Nothing here is generic over the record type: the task gets the function that
-//! reads records of its type ([`ReadTexts`]), so that a connector with hundreds of
-//! resources compiles this code, and a task type, once rather than once per resource.
+//! Nothing here is generic over the record type (see [`super::read`]).
 
+use super::read::{Boxed, Reader};
 use super::Client;
 use crate::paginate::Prepared;
-use crate::select::{read_record, Selector};
+use crate::select::Selector;
 use crate::{Endpoint, Error, Result};
 use reqwest::header::HeaderMap;
-use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
 use serde_json::Value;
-use std::any::Any;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
@@ -34,25 +30,10 @@ pub(super) struct Head {
     pub records: Option<usize>,
 }
 
-/// Reads records' texts into a `Vec` of their type, boxed; `None` when one does not
-/// read (the general way words the error).
-pub(super) type ReadTexts = fn(&[&RawValue]) -> Option<Box<dyn Any + Send>>;
-
-/// The [`ReadTexts`] of records of type `T`.
-pub(super) fn read_texts<T: DeserializeOwned + Send + 'static>(
-    texts: &[&RawValue],
-) -> Option<Box<dyn Any + Send>> {
-    let records: Vec<T> = texts
-        .iter()
-        .map(|text| read_record(text).ok())
-        .collect::<Option<_>>()?;
-    Some(Box::new(records))
-}
-
 /// The records of a response.
 pub(super) enum Body {
-    /// Read from the text into their type: a `Vec` of it, boxed.
-    Typed(Box<dyn Any + Send>),
+    /// Read from the text into their type.
+    Typed(Boxed),
     /// Taken from the response by the general way (a record that is not an object, or
     /// one that does not match its type, whose error the caller words).
     Values(Vec<Value>),
@@ -73,7 +54,7 @@ impl InFlight {
         client: Client,
         endpoint: &'static Endpoint,
         request: Prepared,
-        typed: Option<(Arc<Selector>, ReadTexts)>,
+        typed: Option<(Arc<Selector>, Reader)>,
     ) -> Self {
         let (head, receiver) = oneshot::channel();
         InFlight {
@@ -123,7 +104,7 @@ async fn fetch(
     client: Client,
     endpoint: &'static Endpoint,
     request: Prepared,
-    typed: Option<(Arc<Selector>, ReadTexts)>,
+    typed: Option<(Arc<Selector>, Reader)>,
     head: oneshot::Sender<Head>,
 ) -> Result<Option<Body>> {
     let url = client.url_with_auth(endpoint, &request.url);
@@ -149,7 +130,7 @@ async fn fetch(
             doc: split.envelope,
             records: Some(split.records.len()),
         });
-        if let Some(records) = read(&split.records) {
+        if let Some(records) = (read.texts)(&split.records) {
             return Ok(Some(Body::Typed(records)));
         }
         // Read the general way for the caller to word the error (or to wrap records

@@ -7,6 +7,7 @@
 mod attempt;
 mod children;
 mod fetch;
+mod read;
 mod request;
 mod send;
 mod streams;
@@ -286,14 +287,23 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let walk = Walk::<T>::new(self, endpoint, parent, tracker);
-        stream::try_unfold(walk, |mut walk| async move {
-            match walk.next_page().await? {
-                Some(page) => Ok(Some((page, walk))),
-                None => Ok(None),
-            }
+        let walk = Walk::new(self, endpoint, parent, tracker, read::Reader::of::<T>());
+        pages_of(walk).map_ok(|page| Page {
+            records: read::unbox(page.records),
+            number: page.number,
+            url: page.url,
         })
     }
+}
+
+/// The pages of a walk, records boxed: not generic, so compiled once.
+fn pages_of(walk: Walk) -> impl Stream<Item = Result<walk::BoxedPage>> + Send + 'static {
+    stream::try_unfold(walk, |mut walk| async move {
+        match walk.next_page().await? {
+            Some(page) => Ok(Some((page, walk))),
+            None => Ok(None),
+        }
+    })
 }
 
 /// The records of a stream of pages, in order.

@@ -11,19 +11,26 @@
 //! fetched for many parents at once, and incremental ones whose records can end the
 //! walk send a request only when the page before it is done.
 
-use super::fetch::{read_texts, Body, Head, InFlight, ReadTexts};
-use super::{Client, Page};
+use super::fetch::{Body, Head, InFlight};
+use super::read::{Boxed, Failure, Reader};
+use super::Client;
 use crate::incremental::{lock, Tracker};
 use crate::paginate::{Prepared, Seen, State};
 use crate::select::Selector;
 use crate::template::Context;
 use crate::{Endpoint, Error, Result};
-use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+/// A [`Page`](super::Page) with its records boxed.
+pub(super) struct BoxedPage {
+    pub(super) records: Boxed,
+    pub(super) number: u64,
+    pub(super) url: String,
+}
+
 /// One paginated call in progress.
-pub(super) struct Walk<T> {
+pub(super) struct Walk {
     pub(super) client: Client,
     pub(super) endpoint: &'static Endpoint,
     /// For a child resource: the parent record it is fetched for.
@@ -38,18 +45,20 @@ pub(super) struct Walk<T> {
     pub(super) next: Option<(State, Prepared)>,
     /// Requests sent and not yet taken, oldest first.
     pub(super) ahead: VecDeque<InFlight>,
-    pub(super) record: std::marker::PhantomData<fn() -> T>,
+    /// Reads records into their type.
+    pub(super) reader: Reader,
     pub(super) selector: Option<Arc<Selector>>,
     pub(super) number: u64,
     pub(super) started: bool,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Walk<T> {
+impl Walk {
     pub(super) fn new(
         client: &Client,
         endpoint: &'static Endpoint,
         parent: Option<serde_json::Value>,
         tracker: Option<Arc<std::sync::Mutex<Tracker>>>,
+        reader: Reader,
     ) -> Self {
         Walk {
             client: client.clone(),
@@ -59,7 +68,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             included: None,
             next: None,
             ahead: VecDeque::new(),
-            record: std::marker::PhantomData,
+            reader,
             selector: None,
             number: 0,
             started: false,
@@ -131,7 +140,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
     /// The selector to read records with straight from the bytes, when nothing needs
     /// them as JSON values: not the incremental filter, not `include_from_parent`,
     /// not a paginator reading inside the records (Stripe's `data[-1].id`).
-    fn typed_selector(&self) -> Option<(Arc<Selector>, ReadTexts)> {
+    fn typed_selector(&self) -> Option<(Arc<Selector>, Reader)> {
         let selector = self.selector.as_ref()?;
         let (state, _) = self.next.as_ref()?;
         if !selector.splits()
@@ -146,7 +155,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             // Records at the top: every body path is among them.
             None => !paths.is_empty(),
         };
-        (!inside).then(|| (selector.clone(), read_texts::<T> as ReadTexts))
+        (!inside).then(|| (selector.clone(), self.reader))
     }
 
     /// Sends the next requests before the records of this page are taken, except for
@@ -164,7 +173,8 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         self.ahead.clear();
     }
 
-    pub(super) async fn next_page(&mut self) -> Result<Option<Page<T>>> {
+    /// The next page, its records boxed (see [`super::read`]).
+    pub(super) async fn next_page(&mut self) -> Result<Option<BoxedPage>> {
         let resource = self.endpoint.resource;
         if !self.started {
             self.started = true;
@@ -223,6 +233,7 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             doc: &doc,
             records: records.unwrap_or_else(|| selector.count(&doc)),
         };
+        let seen_records = seen.records;
         let (state, _) = self
             .next
             .as_mut()
@@ -244,11 +255,8 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Where the walk goes ahead, the next requests are on their way; now the
         // records of this page.
-        let records = match in_flight.body().await? {
-            Body::Typed(records) => match records.downcast::<Vec<T>>() {
-                Ok(records) => *records,
-                Err(_) => unreachable!("read by read_texts::<T>"),
-            },
+        let (records, count) = match in_flight.body().await? {
+            Body::Typed(records) => (records, seen_records),
             Body::Values(values) => self.read_values(values, &masked)?,
             Body::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
         };
@@ -258,13 +266,8 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
         } else if more {
             self.prefetch();
         }
-        tracing::debug!(
-            resource,
-            page = self.number,
-            records = records.len(),
-            "page"
-        );
-        Ok(Some(Page {
+        tracing::debug!(resource, page = self.number, records = count, "page");
+        Ok(Some(BoxedPage {
             records,
             number: self.number,
             url: masked,
@@ -272,10 +275,15 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
     }
 
     /// Typed records from JSON values: filtered by the incremental cursor, with the
-    /// parent's fields added, each deserialized and named in an error.
-    fn read_values(&mut self, values: Vec<serde_json::Value>, masked: &str) -> Result<Vec<T>> {
-        let resource = self.endpoint.resource;
-        let mut records = Vec::with_capacity(values.len());
+    /// parent's fields added, each deserialized and named in an error; and how many.
+    fn read_values(
+        &mut self,
+        values: Vec<serde_json::Value>,
+        masked: &str,
+    ) -> Result<(Boxed, usize)> {
+        let mut kept = Vec::with_capacity(values.len());
+        // Where each kept record was in the page, to name it in an error.
+        let mut positions = Vec::with_capacity(values.len());
         // One lock per page, not per record.
         let tracker = self.tracker.clone();
         let mut tracker = tracker.as_ref().map(|t| lock(t));
@@ -299,42 +307,39 @@ impl<T: DeserializeOwned + Send + 'static> Walk<T> {
                     map.insert(key.clone(), field.clone());
                 }
             }
-            // Read from a borrow first: the value is still there to name the record
-            // and the field in an error.
-            if let Ok(record) = T::deserialize(&value) {
-                records.push(record);
-                continue;
-            }
+            kept.push(value);
+            positions.push(index);
+        }
+        let count = kept.len();
+        let records = (self.reader.values)(kept).map_err(|failure| {
+            let Failure {
+                index,
+                record,
+                path,
+                message,
+            } = failure;
             let key: Vec<Option<serde_json::Value>> = self
                 .endpoint
                 .primary_key
                 .iter()
-                .map(|k| value.get(*k).cloned())
+                .map(|k| record.get(*k).cloned())
                 .collect();
-            let error = match serde_path_to_error::deserialize::<_, T>(value) {
-                Ok(record) => {
-                    records.push(record);
-                    continue;
-                }
-                Err(error) => error,
-            };
-            return Err(Error::Decode {
-                resource,
+            Error::Decode {
+                resource: self.endpoint.resource,
                 url: masked.to_owned(),
                 message: format!(
-                    "record {} of page {}{} does not match the spec: {}{}",
-                    index + 1,
+                    "record {} of page {}{} does not match the spec: {}{message}",
+                    positions.get(index).map_or(index, |p| *p) + 1,
                     self.number,
                     describe_key(self.endpoint.primary_key, &key),
-                    match error.path().to_string().as_str() {
+                    match path.as_str() {
                         "." => String::new(),
                         path => format!("field `{path}`: "),
                     },
-                    error.inner()
                 ),
-            });
-        }
-        Ok(records)
+            }
+        })?;
+        Ok((records, count))
     }
 }
 
