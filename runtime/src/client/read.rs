@@ -19,7 +19,7 @@ pub(super) struct Reader {
     /// error).
     pub texts: fn(&[&RawValue]) -> Option<Boxed>,
     /// From JSON values.
-    pub values: fn(Vec<Value>) -> Result<Boxed, Failure>,
+    pub values: fn(Vec<Value>) -> Result<Boxed, Box<Failure>>,
 }
 
 /// A record that does not read into its type.
@@ -57,7 +57,7 @@ fn texts<T: DeserializeOwned + Send + 'static>(texts: &[&RawValue]) -> Option<Bo
     Some(Box::new(records))
 }
 
-fn values<T: DeserializeOwned + Send + 'static>(values: Vec<Value>) -> Result<Boxed, Failure> {
+fn values<T: DeserializeOwned + Send + 'static>(values: Vec<Value>) -> Result<Boxed, Box<Failure>> {
     let mut records: Vec<T> = Vec::with_capacity(values.len());
     for (index, value) in values.into_iter().enumerate() {
         // Read from a borrow first: the value is still there to name the record and the
@@ -70,12 +70,12 @@ fn values<T: DeserializeOwned + Send + 'static>(values: Vec<Value>) -> Result<Bo
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(read) => records.push(read),
             Err(error) => {
-                return Err(Failure {
+                return Err(Box::new(Failure {
                     index,
                     record,
                     path: error.path().to_string(),
                     message: error.inner().to_string(),
-                })
+                }))
             }
         }
     }

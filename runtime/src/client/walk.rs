@@ -317,7 +317,7 @@ impl Walk {
                 record,
                 path,
                 message,
-            } = failure;
+            } = *failure;
             let key: Vec<Option<serde_json::Value>> = self
                 .endpoint
                 .primary_key
