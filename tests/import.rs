@@ -150,11 +150,7 @@ def desk(domain=dlt.config.value, api_key=dlt.secrets.value):
             "resources": ["tickets"]
         })
     );
-    let notes: Vec<String> = imported
-        .notes
-        .iter()
-        .map(|n| format!("{}: {}", n.line, n.message))
-        .collect();
+    let notes = notes(&imported);
     assert_eq!(
         notes,
         [
@@ -217,11 +213,7 @@ source = rest_api_source({
             "resources": ["items"]
         })
     );
-    let notes: Vec<String> = imported
-        .notes
-        .iter()
-        .map(|n| format!("{}: {}", n.line, n.message))
-        .collect();
+    let notes = notes(&imported);
     assert_eq!(
         notes,
         ["11: `client.headers.Authorization`: a secret inside a string"]
@@ -234,4 +226,13 @@ source = rest_api_source({
         error.contains("busy.py:1:1: error: values nested more than 100 deep"),
         "{error}"
     );
+}
+
+/// The importer's notes as `line: message`.
+fn notes(imported: &connectorgen::import::Imported) -> Vec<String> {
+    imported
+        .notes
+        .iter()
+        .map(|n| format!("{}: {}", n.line, n.message))
+        .collect()
 }

@@ -577,18 +577,16 @@ resources:
 /// an error; doubled braces are literal braces.
 #[test]
 fn an_unfilled_placeholder_never_reaches_a_url() {
-    let text = "\
-client:
-  base_url: https://api.example.com
-  paginator: single_page
-resources:
+    let text = format!(
+        "{GOOD_CLIENT}resources:
   - name: things
     endpoint:
       path: things
-      params: { account: '{account_id}', filter: '{{\"a\": 1}}' }
-";
+      params: {{ account: '{{account_id}}', filter: '{{{{\"a\": 1}}}}' }}
+"
+    );
     assert_eq!(
-        errors("things.yaml", text),
+        errors("things.yaml", &text),
         "\
 DIR/things.yaml:8:17: error: placeholder `{account_id}` is not filled by anything (at `resources[0].endpoint.params.account`)
   hint: placeholders are `{resources.<parent>.<field>}` and `{incremental.start_value}`; a setting goes in `client.base_url`; write `{{` and `}}` for literal braces"

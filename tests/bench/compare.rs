@@ -40,21 +40,21 @@ fn page_body(records: usize) -> Vec<u8> {
 
 /// The events API on a thread of its own, answering after `latency`.
 fn serve(records: usize, latency: Duration) -> String {
-    let full = std::sync::Arc::new(http::json(&page_body(records)));
-    let empty = std::sync::Arc::new(http::json(
-        format!("{{\"data\":[],\"total\":{records}}}").as_bytes(),
-    ));
+    let full: std::sync::Arc<[u8]> = http::json(&page_body(records)).into();
+    let empty: std::sync::Arc<[u8]> =
+        http::json(format!("{{\"data\":[],\"total\":{records}}}").as_bytes()).into();
     http::serve_on_thread(move |target| {
         let (full, empty) = (full.clone(), empty.clone());
         async move {
+            // Shared, not copied: the server's work is not the client's.
             if !latency.is_zero() {
                 tokio::time::sleep(latency).await;
             }
             let offset = http::number_param(&target, "offset").unwrap_or(0);
             if offset < records {
-                full.to_vec()
+                full
             } else {
-                empty.to_vec()
+                empty
             }
         }
     })

@@ -8,11 +8,12 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 /// Serves on a thread of its own with its own runtime, like a remote API: the threads
 /// of the client under test do not serve it. `respond` gets each request's target
-/// (`/v1/events?offset=100&limit=100`) and returns the whole response.
+/// (`/v1/events?offset=100&limit=100`) and returns the whole response (a shared one
+/// need not be copied).
 pub fn serve_on_thread<F, Fut>(respond: F) -> String
 where
     F: Fn(String) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Vec<u8>> + Send + 'static,
+    Fut: Future<Output: AsRef<[u8]> + Send> + Send + 'static,
 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
@@ -37,7 +38,7 @@ where
 pub async fn serve<F, Fut>(respond: F) -> String
 where
     F: Fn(String) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Vec<u8>> + Send + 'static,
+    Fut: Future<Output: AsRef<[u8]> + Send> + Send + 'static,
 {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -48,7 +49,7 @@ where
 async fn accept<F, Fut>(listener: tokio::net::TcpListener, respond: F)
 where
     F: Fn(String) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Vec<u8>> + Send + 'static,
+    Fut: Future<Output: AsRef<[u8]> + Send> + Send + 'static,
 {
     while let Ok((stream, _)) = listener.accept().await {
         let respond = respond.clone();
@@ -62,7 +63,7 @@ where
                     target = rest.split(' ').next().unwrap_or_default().to_owned();
                 } else if line.is_empty() {
                     let response = respond(std::mem::take(&mut target)).await;
-                    if write.write_all(&response).await.is_err() {
+                    if write.write_all(response.as_ref()).await.is_err() {
                         return;
                     }
                 }

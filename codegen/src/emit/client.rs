@@ -19,7 +19,7 @@ pub fn client(connector: &Connector) -> TokenStream {
         };
         quote! { #fetch #incremental }
     });
-    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let has_children = connector.has_children();
     let fan_out_field = has_children.then(|| quote! { fan_out: rt::FanOut, });
     let fan_out_init = has_children.then(|| quote! { fan_out: config.fan_out, });
     let client_doc = doc(&format!("A client of the `{}` API.", connector.name));
@@ -135,7 +135,7 @@ fn connector_impl(connector: &Connector) -> TokenStream {
             .map(|r| &r.name);
         quote! { const SELECTED: &'static [&'static str] = &[#(#names),*]; }
     });
-    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let has_children = connector.has_children();
     let fan_out_override =
         has_children.then(|| quote! { config.fan_out.concurrency = concurrency; });
     let state_param = if incremental.is_empty() {

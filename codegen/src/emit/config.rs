@@ -48,7 +48,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
             _ => quote! { rt::env::required(#var)? },
         }
     });
-    let has_children = connector.resources.iter().any(|r| r.parent.is_some());
+    let has_children = connector.has_children();
     let optional_from_env = settings.iter().filter_map(|setting| {
         let field = ident(&setting.field);
         let var = &setting.env_var;

@@ -47,6 +47,11 @@ impl Connector {
         secrets
     }
 
+    /// Whether a resource is fetched for the records of a parent.
+    pub fn has_children(&self) -> bool {
+        self.resources.iter().any(|r| r.parent.is_some())
+    }
+
     /// Whether the base URL has placeholders that settings fill.
     pub fn has_base_url_parts(&self) -> bool {
         self.settings

@@ -112,6 +112,9 @@ impl Walk {
         } else {
             self.client.inner.concurrency.max(1)
         };
+        if self.ahead.len() >= limit {
+            return;
+        }
         let typed = self.typed_selector();
         let Some((state, request)) = self.next.as_mut() else {
             return;
@@ -260,10 +263,11 @@ impl Walk {
             Body::Values(values) => self.read_values(values, &masked)?,
             Body::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
         };
-        // Records sorted by the cursor tell when the rest is out of range.
+        // Records sorted by the cursor tell when the rest is out of range; only now may
+        // such a walk send its next request.
         if self.tracker.as_ref().is_some_and(|t| lock(t).exhausted) {
             self.finish();
-        } else if more {
+        } else if more && self.records_can_stop() {
             self.prefetch();
         }
         tracing::debug!(resource, page = self.number, records = count, "page");
