@@ -14,7 +14,9 @@
 //!
 //! The clients take turns, round after round; each line gives the median records/s,
 //! the median ratio to the hand-written client of the same round with its min–max,
-//! and the peak RSS.
+//! the client's CPU time (user + system) per record, and the peak RSS. With no latency
+//! the CPU column is what bounds a concurrent client: the machine's cores are shared
+//! between the clients and the server.
 
 use connectorgen_e2e::{http, peak_rss_mib};
 use futures_util::TryStreamExt;
@@ -99,7 +101,30 @@ async fn library(base_url: &str, concurrency: usize) -> usize {
         .unwrap()
 }
 
-/// Runs one client in this process and reports `seconds peak_rss` on stderr.
+/// One client run: wall seconds, CPU seconds (user + system) of the client and of the
+/// server meanwhile, and the client's peak RSS (MiB).
+#[derive(Clone, Copy)]
+struct Run {
+    seconds: f64,
+    cpu: f64,
+    server_cpu: f64,
+    rss: f64,
+}
+
+/// CPU seconds used so far by this process (or its thread of the benchmark's server).
+fn own_cpu() -> f64 {
+    // SAFETY: rusage is plain data that getrusage fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    cpu_seconds(&usage)
+}
+
+fn cpu_seconds(usage: &libc::rusage) -> f64 {
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Runs one client in this process and reports `seconds cpu peak_rss` on stderr.
 fn child(client: &str, records: usize, base_url: &str, concurrency: usize) {
     let started = Instant::now();
     {
@@ -117,8 +142,9 @@ fn child(client: &str, records: usize, base_url: &str, concurrency: usize) {
         assert_eq!(count, records);
     }
     eprintln!(
-        "BENCH {} {}",
+        "BENCH {} {} {}",
         started.elapsed().as_secs_f64(),
+        own_cpu(),
         peak_rss_mib()
     );
 }
@@ -139,10 +165,10 @@ fn build_program() -> std::path::PathBuf {
     exe.parent().unwrap().parent().unwrap().join("events")
 }
 
-/// Runs the program and returns its seconds and peak RSS (MiB), from `wait4` (which
-/// reaps it, so std's `wait` is not called).
+/// Runs the program and measures it; CPU and peak RSS come from `wait4` (which reaps
+/// it, so std's `wait` is not called).
 #[allow(clippy::zombie_processes)]
-fn run_program(program: &std::path::Path, base_url: &str, concurrency: usize) -> (f64, f64) {
+fn run_program(program: &std::path::Path, base_url: &str, concurrency: usize) -> Run {
     let started = Instant::now();
     let child = Command::new(program)
         .args(["--resource", "event_data", "--base-url", base_url, "-q"])
@@ -162,17 +188,36 @@ fn run_program(program: &std::path::Path, base_url: &str, concurrency: usize) ->
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "the program failed"
     );
-    (seconds, usage.ru_maxrss as f64 / 1024.0)
+    Run {
+        seconds,
+        cpu: cpu_seconds(&usage),
+        server_cpu: 0.0,
+        rss: usage.ru_maxrss as f64 / 1024.0,
+    }
 }
 
-/// Seconds and peak RSS of one client run in a process of its own.
+/// One client run in a process of its own.
 fn measure(
     program: &std::path::Path,
     client: &str,
     records: usize,
     base_url: &str,
     concurrency: usize,
-) -> (f64, f64) {
+) -> Run {
+    // While a client runs, this process does nothing but serve it.
+    let server_started = own_cpu();
+    let mut run = run_client(program, client, records, base_url, concurrency);
+    run.server_cpu = own_cpu() - server_started;
+    run
+}
+
+fn run_client(
+    program: &std::path::Path,
+    client: &str,
+    records: usize,
+    base_url: &str,
+    concurrency: usize,
+) -> Run {
     if client == "program" {
         return run_program(program, base_url, concurrency);
     }
@@ -193,7 +238,12 @@ fn measure(
         .find_map(|l| l.strip_prefix("BENCH "))
         .unwrap_or_else(|| panic!("{client}: no figures in {stderr}"));
     let mut parts = line.split_whitespace().map(|p| p.parse::<f64>().unwrap());
-    (parts.next().unwrap(), parts.next().unwrap())
+    Run {
+        seconds: parts.next().unwrap(),
+        cpu: parts.next().unwrap(),
+        server_cpu: 0.0,
+        rss: parts.next().unwrap(),
+    }
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -246,8 +296,8 @@ fn main() {
         latency.as_millis()
     );
     println!(
-        "{:>9}  {:<14} {:>12}  {:>22}  {:>14}",
-        "records", "client", "records/s", "ratio (min-max)", "peak RSS MiB"
+        "{:>9}  {:<14} {:>12}  {:>22}  {:>14}  {:>12}",
+        "records", "client", "records/s", "ratio (min-max)", "CPU µs/record", "peak RSS MiB"
     );
     for records in sizes {
         let base_url = serve(records, latency);
@@ -264,20 +314,30 @@ fn main() {
             } else {
                 client.to_string()
             };
-            let mut rates: Vec<f64> = runs[i].iter().map(|r| records as f64 / r.0).collect();
+            let mut rates: Vec<f64> = runs[i].iter().map(|r| records as f64 / r.seconds).collect();
             let mut ratios: Vec<f64> = runs[i]
                 .iter()
                 .zip(&runs[0])
-                .map(|(run, base)| base.0 / run.0)
+                .map(|(run, base)| base.seconds / run.seconds)
                 .collect();
-            let mut rss: Vec<f64> = runs[i].iter().map(|r| r.1).collect();
+            let mut cpu: Vec<f64> = runs[i]
+                .iter()
+                .map(|r| r.cpu * 1e6 / records as f64)
+                .collect();
+            let mut server: Vec<f64> = runs[i]
+                .iter()
+                .map(|r| r.server_cpu * 1e6 / records as f64)
+                .collect();
+            let mut rss: Vec<f64> = runs[i].iter().map(|r| r.rss).collect();
             let (low, high) = ratios
                 .iter()
                 .fold((f64::MAX, f64::MIN), |(l, h), r| (l.min(*r), h.max(*r)));
             println!(
-                "{records:>9}  {name:<14} {:>12.0}  {:>8.2}x ({low:.2}-{high:.2})  {:>14.1}",
+                "{records:>9}  {name:<14} {:>12.0}  {:>8.2}x ({low:.2}-{high:.2})  {:>6.2} + {:<5.2}  {:>12.1}",
                 median(&mut rates),
                 median(&mut ratios),
+                median(&mut cpu),
+                median(&mut server),
                 median(&mut rss),
             );
         }
