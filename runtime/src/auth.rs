@@ -86,17 +86,17 @@ impl Auth {
         }
     }
 
-    /// Secret values, so that they can be masked wherever text leaves the runtime.
-    pub(crate) fn secrets(&self) -> Vec<Secret> {
-        match self {
-            Auth::None => vec![],
-            Auth::Bearer { token } => vec![token.clone()],
-            Auth::ApiKey { key, .. } => vec![key.clone()],
-            Auth::HttpBasic { password, .. } => vec![password.clone()],
-            Auth::OAuth2ClientCredentials(oauth) => {
-                vec![oauth.client_id.clone(), oauth.client_secret.clone()]
-            }
+    /// Remembers, for masking, the secrets this auth derives from its [`Secret`]s (which
+    /// are remembered already): the base64 of basic credentials.
+    pub(crate) fn remember_derived_secrets(&self) {
+        if let Auth::HttpBasic { username, password } = self {
+            crate::mask::remember_basic(username, password.expose());
         }
+    }
+
+    /// Whether requests under this auth carry a credential.
+    pub(crate) fn sends_credentials(&self) -> bool {
+        !matches!(self, Auth::None)
     }
 
     /// Adds the headers of this auth to a request; fetches an OAuth2 token first when
@@ -201,6 +201,8 @@ impl OAuth2 {
             .await
             .map_err(|e| failed(format!("token response unreadable: {}", e.without_url())))?;
         if !status.is_success() {
+            // Masked before it is cut, so that no part of a secret is left.
+            let text = crate::mask::mask_owned(text);
             let text: String = text.chars().take(200).collect();
             return Err(failed(format!(
                 "token request returned {status}: {}",

@@ -2,8 +2,10 @@ use std::time::Duration;
 
 /// Everything that can go wrong while fetching a resource.
 ///
-/// Every variant that concerns a request names the resource and the URL. URLs are
-/// masked: query parameters that carry credentials read `***`.
+/// Every variant that concerns a request names the resource and the URL. Every text is
+/// masked: query parameters that carry credentials read `***`, and so does every form
+/// of every secret (raw, URL-encoded, JSON-escaped, base64 basic credentials) wherever
+/// it appears, a quoted response body or a record included.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The API answered with a status that is neither success nor retried (or retries ran out).
@@ -83,6 +85,79 @@ fn body_suffix(body: &str) -> String {
 }
 
 impl Error {
+    /// The error with every secret this process knows masked in all of its texts
+    /// (see [`crate::mask_secrets`]). Errors leave a client this way.
+    pub(crate) fn masked(self) -> Error {
+        use crate::mask::mask_owned as m;
+        match self {
+            Error::Status {
+                resource,
+                method,
+                url,
+                status,
+                attempts,
+                body,
+            } => Error::Status {
+                resource,
+                method,
+                url: m(url),
+                status,
+                attempts,
+                body: m(body),
+            },
+            Error::Transport {
+                resource,
+                method,
+                url,
+                attempts,
+                message,
+            } => Error::Transport {
+                resource,
+                method,
+                url: m(url),
+                attempts,
+                message: m(message),
+            },
+            Error::Decode {
+                resource,
+                url,
+                message,
+            } => Error::Decode {
+                resource,
+                url: m(url),
+                message: m(message),
+            },
+            Error::Pagination {
+                resource,
+                url,
+                message,
+            } => Error::Pagination {
+                resource,
+                url: m(url),
+                message: m(message),
+            },
+            Error::Auth {
+                resource,
+                url,
+                message,
+            } => Error::Auth {
+                resource,
+                url: m(url),
+                message: m(message),
+            },
+            Error::Parent {
+                resource,
+                parent,
+                field,
+            } => Error::Parent {
+                resource,
+                parent,
+                field: m(field),
+            },
+            Error::Config(message) => Error::Config(m(message)),
+        }
+    }
+
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {

@@ -34,6 +34,7 @@ pub use connector::{json_lines, values, Connector, JsonLines, Lines, Overrides, 
 pub use endpoint::{Action, Endpoint, Method, ResponseAction};
 pub use error::{Error, Result};
 pub use incremental::{IncrementalRecords, IncrementalState, StateHandle};
+pub use mask::{mask_secrets, MaskedWriter};
 pub use paginate::Paginator;
 pub use resource::{MergeStrategy, Resource, WriteDisposition};
 pub use retry::RetryPolicy;

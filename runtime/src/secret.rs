@@ -9,8 +9,11 @@ use std::fmt;
 pub struct Secret(Box<str>);
 
 impl Secret {
+    /// A secret; from now on it is masked wherever text leaves the runtime.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into().into_boxed_str())
+        let value = value.into();
+        crate::mask::remember(&value);
+        Secret(value.into_boxed_str())
     }
 
     /// The secret's value, for putting on the wire.

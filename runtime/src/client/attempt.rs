@@ -19,6 +19,8 @@ pub(super) enum Outcome {
     Status(reqwest::Response),
     /// No response, or a body that broke off: the reason, without the URL.
     Transport(String),
+    /// A redirect this client does not follow (see [`super::redirect`]): not retried.
+    Refused(String),
 }
 
 impl Client {
@@ -71,6 +73,7 @@ impl Client {
                 }
             }
             Ok(response) => Outcome::Status(response),
+            Err(e) if e.is_redirect() => Outcome::Refused(describe(&e)),
             Err(e) => Outcome::Transport(describe(&e)),
         })
     }
@@ -79,7 +82,9 @@ impl Client {
 /// A transport error's text without its URL (which may hold secrets).
 fn describe(error: &reqwest::Error) -> String {
     use std::error::Error as _;
-    let kind = if error.is_timeout() {
+    let kind = if error.is_redirect() {
+        "redirect refused"
+    } else if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
         "could not connect"

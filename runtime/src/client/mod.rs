@@ -8,6 +8,7 @@ mod attempt;
 mod children;
 mod fetch;
 mod read;
+mod redirect;
 mod request;
 mod send;
 mod streams;
@@ -176,18 +177,18 @@ impl Client {
             )));
         }
         let headers = header_map(&config.headers)?;
+        let auths =
+            || std::iter::once(&config.auth).chain(config.endpoint_auth.iter().map(|(_, a)| a));
         let http = reqwest::Client::builder()
+            .redirect(redirect::policy(auths().any(Auth::sends_credentials)))
+            .referer(false)
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
             .user_agent(concat!("connectorgen-runtime/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Config(format!("cannot start the HTTP client: {e}")))?;
-        let auths =
-            || std::iter::once(&config.auth).chain(config.endpoint_auth.iter().map(|(_, a)| a));
-        let masker = Masker::new(
-            auths().filter_map(|a| a.query_param().map(|(name, _)| name)),
-            auths().flat_map(Auth::secrets).collect(),
-        );
+        auths().for_each(Auth::remember_derived_secrets);
+        let masker = Masker::new(auths().filter_map(|a| a.query_param().map(|(name, _)| name)));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -299,7 +300,8 @@ impl Client {
 /// The pages of a walk, records boxed: not generic, so compiled once.
 fn pages_of(walk: Walk) -> impl Stream<Item = Result<walk::BoxedPage>> + Send + 'static {
     stream::try_unfold(walk, |mut walk| async move {
-        match walk.next_page().await? {
+        // The one way out of a walk: every error is masked here.
+        match walk.next_page().await.map_err(Error::masked)? {
             Some(page) => Ok(Some((page, walk))),
             None => Ok(None),
         }

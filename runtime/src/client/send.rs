@@ -5,6 +5,7 @@ use super::attempt::Outcome;
 use super::request::header_map;
 use super::Client;
 use crate::error::seconds;
+use crate::mask::{mask_owned, mask_secrets};
 use crate::{Endpoint, Error, Result};
 use reqwest::header::HeaderMap;
 use url::Url;
@@ -16,6 +17,8 @@ const BODY_IN_ERRORS: usize = 512;
 enum Failure {
     Status(reqwest::StatusCode, Option<String>),
     Transport(String),
+    /// Never retried.
+    Refused(String),
 }
 
 impl Client {
@@ -83,22 +86,24 @@ impl Client {
                             url: masked(),
                             status,
                             attempts: attempt,
-                            body: inner.masker.text(truncate(body.trim(), BODY_IN_ERRORS)),
+                            // Masked before it is cut, so that no part of a secret is left.
+                            body: truncate(&mask_secrets(body.trim()), BODY_IN_ERRORS).to_owned(),
                         });
                     }
                 }
                 Outcome::Transport(message) => Failure::Transport(message),
+                Outcome::Refused(message) => Failure::Refused(message),
             };
             let (retry_after, reason) = match failure {
                 Failure::Status(status, retry_after) => (retry_after, status.to_string()),
                 Failure::Transport(message) if attempt < max_attempts => (None, message),
-                Failure::Transport(message) => {
+                Failure::Transport(message) | Failure::Refused(message) => {
                     return Err(Error::Transport {
                         resource: endpoint.resource,
                         method,
                         url: masked(),
                         attempts: attempt,
-                        message: inner.masker.text(&message),
+                        message: mask_owned(message),
                     })
                 }
             };
@@ -106,7 +111,8 @@ impl Client {
             tracing::warn!(
                 resource = endpoint.resource,
                 url = %masked(),
-                "{method} failed ({reason}); retry {attempt} of {} in {}",
+                "{method} failed ({}); retry {attempt} of {} in {}",
+                mask_secrets(&reason),
                 max_attempts - 1,
                 seconds(delay)
             );

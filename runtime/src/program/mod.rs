@@ -121,7 +121,8 @@ pub fn main<C: Connector>() -> ExitCode {
         (false, _) => tracing::Level::TRACE,
     };
     tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        // Every line, the HTTP crates' own at trace level included, is masked.
+        .with_writer(|| crate::MaskedWriter(std::io::stderr()))
         .with_max_level(level)
         .with_target(false)
         .init();
@@ -150,7 +151,11 @@ pub fn main<C: Connector>() -> ExitCode {
         })) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("{}: error: {e}", C::NAME);
+                eprintln!(
+                    "{}: error: {}",
+                    C::NAME,
+                    crate::mask_secrets(&e.to_string())
+                );
                 ExitCode::FAILURE
             }
         };
@@ -176,7 +181,11 @@ pub fn main<C: Connector>() -> ExitCode {
     match runtime.block_on(run::<C>(&args, &resources)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}: error: {e}", C::NAME);
+            eprintln!(
+                "{}: error: {}",
+                C::NAME,
+                crate::mask_secrets(&e.to_string())
+            );
             ExitCode::FAILURE
         }
     }
