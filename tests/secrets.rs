@@ -81,14 +81,14 @@ fn echo(request: &Request) -> String {
 
 /// The API: the path says how it fails, and every answer quotes the request.
 struct Echo {
-    calls: AtomicUsize,
+    /// Requests to `/retry` so far: every other one fails with 503.
+    retries: AtomicUsize,
     elsewhere: String,
 }
 
 impl Respond for Echo {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let echoed = echo(request);
-        let calls = self.calls.fetch_add(1, Ordering::SeqCst);
         match request.url.path() {
             "/token" => ResponseTemplate::new(200).set_body_json(serde_json::json!({
                 "access_token": ACCESS_TOKEN, "expires_in": 3600
@@ -109,7 +109,14 @@ impl Respond for Echo {
                 "data": [{"id": echoed}]
             })),
             // One retried failure (logged at WARN with the URL), then a bad status.
-            "/retry" if calls % 2 == 0 => ResponseTemplate::new(503).set_body_string(echoed),
+            "/retry"
+                if self
+                    .retries
+                    .fetch_add(1, Ordering::SeqCst)
+                    .is_multiple_of(2) =>
+            {
+                ResponseTemplate::new(503).set_body_string(echoed)
+            }
             "/retry" => ResponseTemplate::new(418).set_body_string(echoed),
             "/redirect" => ResponseTemplate::new(302)
                 .insert_header("location", format!("{}/status", self.elsewhere).as_str()),
@@ -281,7 +288,7 @@ async fn servers() -> (MockServer, MockServer) {
     let elsewhere = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(Echo {
-            calls: AtomicUsize::new(0),
+            retries: AtomicUsize::new(0),
             elsewhere: String::new(),
         })
         .mount(&elsewhere)
@@ -289,7 +296,7 @@ async fn servers() -> (MockServer, MockServer) {
     let api = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(Echo {
-            calls: AtomicUsize::new(0),
+            retries: AtomicUsize::new(0),
             elsewhere: elsewhere.uri(),
         })
         .mount(&api)
