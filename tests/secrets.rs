@@ -395,3 +395,106 @@ async fn a_connector_without_credentials_follows_a_redirect_elsewhere_with_no_re
     assert_eq!(received.len(), 1);
     assert!(received[0].headers.get("referer").is_none(), "{error}");
 }
+
+/// The generated `events` program (api key in the query), built as a user builds it.
+fn events_program() -> std::path::PathBuf {
+    let workspace = env!("CARGO_MANIFEST_DIR");
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["build", "-p", "events-connector", "--features", "cli"])
+        .args(["--bin", "events"])
+        .current_dir(workspace)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(workspace).join("target"))
+        .join("debug/events")
+}
+
+/// The events API: a page of 100 records, then (when `total` says there is more) a
+/// 400 whose body quotes the request target, api key and all. Every request is first
+/// redirected within the origin, which a connector with credentials follows.
+fn events_api(total: usize) -> String {
+    use connectorgen_e2e::http;
+    let records: Vec<_> = (0..100)
+        .map(|i| serde_json::json!({"id": i, "name": format!("event {i}")}))
+        .collect();
+    let page = serde_json::to_vec(&serde_json::json!({"data": records, "total": total})).unwrap();
+    http::serve_on_thread(move |target| {
+        let page = page.clone();
+        async move {
+            if !target.ends_with("&moved=1") {
+                let location = format!("{target}&moved=1");
+                http::response(307, &[("location", &location)], b"")
+            } else if http::number_param(&target, "offset") == Some(0) {
+                http::json(&page)
+            } else {
+                http::response(400, &[], format!("bad request {target}").as_bytes())
+            }
+        }
+    })
+}
+
+#[test]
+fn the_program_at_trace_level_shows_no_secret() {
+    let program = events_program();
+    let base_url = events_api(150);
+    let output = std::process::Command::new(&program)
+        .args(["--resource", "event_data", "--base-url", &base_url])
+        .args(["--concurrency", "1", "-vv"])
+        .env("EVENTS_API_KEY", SECRET)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    // It failed where the API did, said so, and logged at TRACE on the way.
+    assert!(
+        stderr.contains("offset=100&limit=100&api_key=*** returned 400"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("TRACE"), "{stderr}");
+    assert_clean("the program's stderr", &stderr);
+    assert_clean(
+        "the program's stdout",
+        &String::from_utf8_lossy(&output.stdout),
+    );
+}
+
+#[test]
+fn a_sync_leaves_no_secret_in_the_database_or_its_state() {
+    let program = events_program();
+    let base_url = events_api(100);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let output = std::process::Command::new(&program)
+        .args(["sync", "--base-url", &base_url, "-vv"])
+        .args(["--destination", &format!("sqlite:{}", db.display())])
+        .env("EVENTS_API_KEY", SECRET)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_clean("the sync's stderr", &stderr);
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_clean(
+            &path.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+        );
+        files += 1;
+    }
+    assert!(files >= 1);
+    let rows: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM event_data", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 100);
+}

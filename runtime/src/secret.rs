@@ -4,7 +4,8 @@ use std::fmt;
 ///
 /// It never prints: `Debug` shows `Secret(***)` and there is no `Display`. The value is
 /// reachable only through [`Secret::expose`], which the runtime calls when it builds a
-/// request.
+/// request. Once made, it is masked in every form in every error and log line of the
+/// runtime (see [`crate::mask_secrets`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Box<str>);
 
