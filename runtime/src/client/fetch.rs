@@ -6,6 +6,7 @@
 //!
 //! Nothing here is generic over the record type (see [`super::read`]).
 
+use super::loops::fingerprint_texts;
 use super::read::{Boxed, Reader};
 use super::Client;
 use crate::paginate::Prepared;
@@ -28,6 +29,9 @@ pub(super) struct Head {
     pub doc: Value,
     /// How many records the response holds, when they are being read from the text.
     pub records: Option<usize>,
+    /// The fingerprint of the records, when they are being read from the text (see
+    /// [`super::loops`]).
+    pub fingerprint: Option<u64>,
 }
 
 /// The records of a response.
@@ -129,6 +133,7 @@ async fn fetch(
             masked: masked.clone(),
             doc: split.envelope,
             records: Some(split.records.len()),
+            fingerprint: fingerprint_texts(&split.records),
         });
         if let Some(records) = (read.texts)(&split.records) {
             return Ok(Some(Body::Typed(records)));
@@ -145,6 +150,7 @@ async fn fetch(
         masked,
         doc,
         records: None,
+        fingerprint: None,
     });
     Ok(Some(Body::InDoc))
 }

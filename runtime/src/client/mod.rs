@@ -7,6 +7,7 @@
 mod attempt;
 mod children;
 mod fetch;
+mod loops;
 mod read;
 mod redirect;
 mod request;
@@ -54,6 +55,10 @@ pub struct ClientConfig {
     /// still requested as soon as the paginator has seen the current one; child
     /// resources and incremental ones with `row_order` wait for the page before).
     pub concurrency: usize,
+    /// At most this many pages per paginated call (for a child resource: per parent);
+    /// one more ends the call with an error, never silently. `None`: no bound (loops
+    /// are caught anyway: see the README, "Security and failure behaviour").
+    pub max_pages: Option<u64>,
 }
 
 impl ClientConfig {
@@ -91,6 +96,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
             concurrency: Self::CONCURRENCY,
+            max_pages: None,
         }
     }
 
@@ -151,6 +157,7 @@ struct Inner {
     retry: RetryPolicy,
     masker: Masker,
     concurrency: usize,
+    max_pages: Option<u64>,
     /// Pages received by this client and its clones, for progress displays.
     pages: std::sync::atomic::AtomicU64,
 }
@@ -199,6 +206,7 @@ impl Client {
                 retry: config.retry,
                 masker,
                 concurrency: config.concurrency,
+                max_pages: config.max_pages,
                 pages: std::sync::atomic::AtomicU64::new(0),
             }),
         })

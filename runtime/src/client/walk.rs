@@ -12,6 +12,7 @@
 //! walk send a request only when the page before it is done.
 
 use super::fetch::{Body, Head, InFlight};
+use super::loops::{fingerprint_values, Guard, Stop};
 use super::read::{Boxed, Failure, Reader};
 use super::Client;
 use crate::incremental::{lock, Tracker};
@@ -50,6 +51,12 @@ pub(super) struct Walk {
     pub(super) selector: Option<Arc<Selector>>,
     pub(super) number: u64,
     pub(super) started: bool,
+    /// Catches pagination loops and keeps to the bound on pages.
+    guard: Guard,
+    /// Why the walk ends after the pages on their way, when it ends early.
+    stopped: Option<Error>,
+    /// Records received so far (before any incremental filter).
+    received: u64,
 }
 
 impl Walk {
@@ -72,6 +79,9 @@ impl Walk {
             selector: None,
             number: 0,
             started: false,
+            guard: Guard::new(client.inner.max_pages),
+            stopped: None,
+            received: 0,
         }
     }
 
@@ -131,6 +141,20 @@ impl Walk {
                 }
                 next
             };
+            if let Err(stop) = self.guard.send(&next) {
+                // Pages sent ahead only stop early; the paginator's own next request
+                // ends the walk with an error once the pages before it are taken.
+                if ahead == 0 {
+                    let url = self
+                        .client
+                        .inner
+                        .masker
+                        .url(&self.client.url_with_auth(self.endpoint, &next.url));
+                    self.stopped = Some(stopped(self.endpoint.resource, url, stop, self.number));
+                    self.next = None;
+                }
+                break;
+            }
             self.ahead.push_back(InFlight::send(
                 self.client.clone(),
                 self.endpoint,
@@ -205,7 +229,10 @@ impl Walk {
             self.send_ahead();
         }
         let Some(mut in_flight) = self.ahead.pop_front() else {
-            return Ok(None);
+            return match self.stopped.take() {
+                Some(error) => Err(error),
+                None => Ok(None),
+            };
         };
         // A response action that ignores the response ends this resource's pagination.
         let Some(head) = in_flight.head().await? else {
@@ -218,6 +245,7 @@ impl Walk {
             masked,
             mut doc,
             records,
+            fingerprint,
         } = head;
         let selector = match &self.selector {
             Some(selector) => selector.clone(),
@@ -237,6 +265,8 @@ impl Walk {
             records: records.unwrap_or_else(|| selector.count(&doc)),
         };
         let seen_records = seen.records;
+        self.received += seen_records as u64;
+        self.number += 1;
         let (state, _) = self
             .next
             .as_mut()
@@ -247,21 +277,50 @@ impl Walk {
             message,
         })?;
         if !more {
+            if let Some((total, unit)) = state.stopped_short() {
+                tracing::warn!(
+                    resource,
+                    received = self.received,
+                    total,
+                    "pagination stopped at an empty page after {} records, short of the {total} {unit} the API announced (as dlt does)",
+                    self.received
+                );
+            }
             self.finish();
         } else if !self.records_can_stop() {
             self.prefetch();
         }
-        self.number += 1;
         self.client
             .inner
             .pages
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Where the walk goes ahead, the next requests are on their way; now the
         // records of this page.
-        let (records, count) = match in_flight.body().await? {
-            Body::Typed(records) => (records, seen_records),
-            Body::Values(values) => self.read_values(values, &masked)?,
-            Body::InDoc => self.read_values(selector.take_records(&mut doc), &masked)?,
+        let body = match in_flight.body().await? {
+            Body::Typed(records) => Ok(records),
+            Body::Values(values) => Err(values),
+            Body::InDoc => Err(selector.take_records(&mut doc)),
+        };
+        let fingerprint = match &body {
+            Ok(_) => fingerprint,
+            Err(values) => fingerprint_values(values),
+        };
+        if !self.guard.page(fingerprint) {
+            self.finish();
+            return Err(Error::Pagination {
+                resource,
+                url: masked,
+                message: format!(
+                    "pagination loop: page {} holds the same records as page {}; the API \
+                     seems to ignore what the paginator asks for",
+                    self.number,
+                    self.number - 1
+                ),
+            });
+        }
+        let (records, count) = match body {
+            Ok(records) => (records, seen_records),
+            Err(values) => self.read_values(values, &masked)?,
         };
         // Records sorted by the cursor tell when the rest is out of range; only now may
         // such a walk send its next request.
@@ -344,6 +403,25 @@ impl Walk {
             }
         })?;
         Ok((records, count))
+    }
+}
+
+/// The error that ends a walk stopped by its [`Guard`] after `pages` pages.
+fn stopped(resource: &'static str, url: String, stop: Stop, pages: u64) -> Error {
+    let message = match stop {
+        Stop::Repeated => format!(
+            "pagination loop: after page {pages}, the paginator asks for a request it made \
+             earlier in this walk; stopped instead of fetching the same pages again"
+        ),
+        Stop::Bound(max) => format!(
+            "more than {max} pages: stopped by the bound on pages per resource \
+             (`max_pages`); raise it if the API really has more"
+        ),
+    };
+    Error::Pagination {
+        resource,
+        url,
+        message,
     }
 }
 

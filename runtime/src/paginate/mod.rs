@@ -147,6 +147,15 @@ impl State {
         }
     }
 
+    /// After the last page: the total the API announced (and its unit, records or
+    /// pages) when an empty page stopped the walk short of it.
+    pub(crate) fn stopped_short(&self) -> Option<(i64, &'static str)> {
+        match self {
+            State::Range(state) => state.stopped_short(),
+            _ => None,
+        }
+    }
+
     /// The paths this paginator reads in a response body; `None` while it is still to
     /// be detected (it may read anything).
     pub(crate) fn body_paths(&self) -> Option<Vec<&str>> {

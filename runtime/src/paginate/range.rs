@@ -88,6 +88,8 @@ pub(crate) struct RangeState {
     limit: Option<(Target, u64)>,
     /// The total the last response reported, once one has.
     known_total: Option<i64>,
+    /// The total the API announced, when an empty page stopped the walk below it.
+    short_of: Option<i64>,
 }
 
 impl RangeState {
@@ -103,6 +105,7 @@ impl RangeState {
             has_more: selector(config.has_more_path)?,
             limit: Some((config.limit_target, config.limit)),
             known_total: None,
+            short_of: None,
         })
     }
 
@@ -118,6 +121,7 @@ impl RangeState {
             has_more: selector(config.has_more_path)?,
             limit: None,
             known_total: None,
+            short_of: None,
         })
     }
 
@@ -136,6 +140,7 @@ impl RangeState {
             has_more: None,
             limit: None,
             known_total: None,
+            short_of: None,
         })
     }
 
@@ -166,6 +171,17 @@ impl RangeState {
         true
     }
 
+    /// The total the API announced and its unit, when an empty page stopped the walk
+    /// below it.
+    pub(crate) fn stopped_short(&self) -> Option<(i64, &'static str)> {
+        let unit = if self.limit.is_some() {
+            "records"
+        } else {
+            "pages"
+        };
+        self.short_of.map(|total| (total, unit))
+    }
+
     pub(crate) fn body_paths(&self) -> Vec<&str> {
         [&self.total, &self.has_more]
             .into_iter()
@@ -178,6 +194,12 @@ impl RangeState {
     /// `has_more`, ANDed with the rest. A page shorter than the limit does not stop.
     pub(crate) fn advance(&mut self, seen: &Seen) -> Result<bool, String> {
         if self.stop_after_empty_page && seen.records == 0 {
+            // dlt stops here whatever the total said; say so when it said more.
+            let total = (self.total.as_ref())
+                .and_then(|path| find(path, seen.doc))
+                .and_then(read_integer)
+                .or(self.known_total);
+            self.short_of = total.filter(|total| self.current < total + self.base);
             return Ok(false);
         }
         let total = match &self.total {
