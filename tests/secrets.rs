@@ -396,26 +396,6 @@ async fn a_connector_without_credentials_follows_a_redirect_elsewhere_with_no_re
     assert!(received[0].headers.get("referer").is_none(), "{error}");
 }
 
-/// The generated `events` program (api key in the query), built as a user builds it.
-fn events_program() -> std::path::PathBuf {
-    let workspace = env!("CARGO_MANIFEST_DIR");
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["build", "-p", "events-connector", "--features", "cli"])
-        .args(["--bin", "events"])
-        .current_dir(workspace)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(workspace).join("target"))
-        .join("debug/events")
-}
-
 /// The events API: a page of 100 records, then (when `total` says there is more) a
 /// 400 whose body quotes the request target, api key and all. Every request is first
 /// redirected within the origin, which a connector with credentials follows.
@@ -442,7 +422,7 @@ fn events_api(total: usize) -> String {
 
 #[test]
 fn the_program_at_trace_level_shows_no_secret() {
-    let program = events_program();
+    let program = connectorgen_e2e::events_program();
     let base_url = events_api(150);
     let output = std::process::Command::new(&program)
         .args(["--resource", "event_data", "--base-url", &base_url])
@@ -467,7 +447,7 @@ fn the_program_at_trace_level_shows_no_secret() {
 
 #[test]
 fn a_sync_leaves_no_secret_in_the_database_or_its_state() {
-    let program = events_program();
+    let program = connectorgen_e2e::events_program();
     let base_url = events_api(100);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("events.db");

@@ -498,7 +498,17 @@ resources:
         .iter()
         .map(|s| s.field.as_str())
         .collect();
-    assert_eq!(secrets, ["base_url", "api_key", "concurrency"]);
+    assert_eq!(
+        secrets,
+        [
+            "base_url",
+            "api_key",
+            "concurrency",
+            "timeout",
+            "resource_timeout",
+            "max_pages"
+        ]
+    );
     let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
     assert!(code.contains("password: Secret::new(\"\")"), "{code}");
 }
@@ -599,4 +609,38 @@ DIR/things.yaml:8:17: error: placeholder `{account_id}` is not filled by anythin
         connector.resources[0].params,
         [("filter".to_owned(), "{\"a\": 1}".to_owned())]
     );
+}
+
+#[test]
+fn client_timeout_is_seconds_above_zero() {
+    let spec = |timeout: &str| {
+        format!(
+            "client:\n  base_url: https://api.example.com\n  timeout: {timeout}\n\
+             resources:\n  - users\n"
+        )
+    };
+    let error = errors("users.yaml", &spec("ten"));
+    assert!(
+        error.starts_with("DIR/users.yaml:3:3: error: invalid type: string \"ten\", expected f64"),
+        "{error}"
+    );
+    for bad in ["0", "-3", "0.0001"] {
+        let error = errors("users.yaml", &spec(bad));
+        assert!(
+            error.starts_with("DIR/users.yaml:3:")
+                && error.contains("timeout")
+                && error.contains("hint: write a number of seconds above 0"),
+            "{bad}: {error}"
+        );
+    }
+    let (connector, _) = accepted("users.yaml", &spec("2.5"));
+    let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
+    assert!(
+        code.contains("timeout: std::time::Duration::from_millis(2500),"),
+        "{code}"
+    );
+    assert!(code.contains("default 2.5 s (the spec's `client.timeout`)"));
+    let (connector, _) = accepted("users.yaml", &spec("30"));
+    let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
+    assert!(code.contains("timeout: std::time::Duration::from_secs(30),"));
 }

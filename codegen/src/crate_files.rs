@@ -129,6 +129,16 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                 SettingKind::Concurrency => {
                     "optional; requests of one resource on their way at once (default 4)".to_owned()
                 }
+                SettingKind::Timeout { default_millis } => format!(
+                    "optional; seconds allowed for one request (default {})",
+                    *default_millis as f64 / 1000.0
+                ),
+                SettingKind::ResourceTimeout => {
+                    "optional; seconds allowed for each resource (default: no bound)".to_owned()
+                }
+                SettingKind::MaxPages => {
+                    "optional; pages allowed for each resource (default: no bound)".to_owned()
+                }
                 SettingKind::BaseUrlPart => format!(
                     "`{{{}}}` in the base URL `{}`",
                     setting.field, connector.base_url

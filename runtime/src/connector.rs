@@ -50,13 +50,21 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// `--concurrency`: requests of one resource, and children fetched, at once.
     pub concurrency: Option<usize>,
+    /// `--timeout`: time allowed for one request.
+    pub timeout: Option<std::time::Duration>,
+    /// `--resource-timeout`: time allowed for one paginated call.
+    pub resource_timeout: Option<std::time::Duration>,
+    /// `--max-pages`: pages allowed for one paginated call.
+    pub max_pages: Option<u64>,
 }
 
 impl Overrides {
+    /// Overrides of the base URL and the concurrency; set the others field by field.
     pub fn new(base_url: Option<String>, concurrency: Option<usize>) -> Self {
         Overrides {
             base_url,
             concurrency,
+            ..Overrides::default()
         }
     }
 }

@@ -126,6 +126,26 @@ pub fn count(var: &str) -> Result<Option<usize>> {
     }
 }
 
+/// An optional duration in seconds, more than 0 (fractions allowed), e.g.
+/// `EVENTS_TIMEOUT`.
+pub fn seconds(var: &str) -> Result<Option<std::time::Duration>> {
+    let Some(value) = optional(var) else {
+        return Ok(None);
+    };
+    parse_seconds(&value).map(Some).ok_or_else(|| {
+        Error::Config(format!(
+            "environment variable {var} is `{value}`; set it to a number of seconds above 0"
+        ))
+    })
+}
+
+/// `2.5` as 2.5 s: a finite number above 0 (and below a century).
+pub fn parse_seconds(text: &str) -> Option<std::time::Duration> {
+    let seconds: f64 = text.trim().parse().ok()?;
+    (seconds.is_finite() && seconds > 0.0 && seconds < 3.2e9)
+        .then(|| std::time::Duration::from_secs_f64(seconds))
+}
+
 /// An optional setting, e.g. `EVENTS_BASE_URL`.
 pub fn optional(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|value| !value.is_empty())
@@ -134,6 +154,25 @@ pub fn optional(var: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_are_numbers_above_zero() {
+        use std::time::Duration;
+        assert_eq!(parse_seconds("2.5"), Some(Duration::from_millis(2500)));
+        assert_eq!(parse_seconds(" 30 "), Some(Duration::from_secs(30)));
+        for bad in ["0", "-1", "NaN", "inf", "1e300", "ten", ""] {
+            assert_eq!(parse_seconds(bad), None, "{bad}");
+        }
+        let var = "CONNECTORGEN_ENV_TEST_TIMEOUT";
+        assert_eq!(seconds(var).unwrap(), None);
+        std::env::set_var(var, "0");
+        let error = seconds(var).unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "environment variable CONNECTORGEN_ENV_TEST_TIMEOUT is `0`; set it to a number of seconds above 0"
+        );
+        std::env::remove_var(var);
+    }
 
     #[test]
     fn counts_are_whole_numbers_of_at_least_one() {

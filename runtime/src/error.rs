@@ -61,6 +61,15 @@ pub enum Error {
         parent: &'static str,
         field: String,
     },
+    /// A paginated call took longer than its bound (`ClientConfig::resource_timeout`).
+    #[error("resource `{resource}`: not done after {} s, the bound on time per resource \
+             (`resource_timeout`), with {pages} pages taken; raise it if the API is this slow",
+             after.as_secs_f64())]
+    Deadline {
+        resource: &'static str,
+        after: Duration,
+        pages: u64,
+    },
     /// A bad setting: a missing environment variable, an invalid base URL.
     #[error("{0}")]
     Config(String),
@@ -155,6 +164,7 @@ impl Error {
                 field: m(field),
             },
             Error::Config(message) => Error::Config(m(message)),
+            deadline @ Error::Deadline { .. } => deadline,
         }
     }
 

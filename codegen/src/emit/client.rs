@@ -162,6 +162,15 @@ fn connector_impl(connector: &Connector) -> TokenStream {
                     config.concurrency = concurrency;
                     #fan_out_override
                 }
+                if let Some(timeout) = overrides.timeout {
+                    config.timeout = timeout;
+                }
+                if overrides.resource_timeout.is_some() {
+                    config.resource_timeout = overrides.resource_timeout;
+                }
+                if overrides.max_pages.is_some() {
+                    config.max_pages = overrides.max_pages;
+                }
                 Self::new(config)
             }
 

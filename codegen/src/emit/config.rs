@@ -13,10 +13,7 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
     let fields = settings.iter().map(field);
     let constants = settings.iter().filter_map(constant);
     // What `Config::new` takes: the settings without a default.
-    let required: Vec<&Setting> = settings
-        .iter()
-        .filter(|s| !matches!(s.kind, SettingKind::Url { .. } | SettingKind::Concurrency))
-        .collect();
+    let required: Vec<&Setting> = settings.iter().filter(|s| s.kind.required()).collect();
     let params = required.iter().map(|setting| {
         let field = ident(&setting.field);
         match setting.kind {
@@ -35,6 +32,15 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
                 quote! { #field: #field.into(), }
             }
             SettingKind::Concurrency => quote! { #field: rt::ClientConfig::CONCURRENCY, },
+            SettingKind::Timeout { default_millis } if default_millis % 1000 == 0 => {
+                let seconds = Literal::u64_unsuffixed(default_millis / 1000);
+                quote! { #field: std::time::Duration::from_secs(#seconds), }
+            }
+            SettingKind::Timeout { default_millis } => {
+                let millis = Literal::u64_unsuffixed(*default_millis);
+                quote! { #field: std::time::Duration::from_millis(#millis), }
+            }
+            SettingKind::ResourceTimeout | SettingKind::MaxPages => quote! { #field: None, },
         }
     });
     let required_from_env = required.iter().map(|setting| {
@@ -67,21 +73,34 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
                     }
                 })
             }
-            _ => None,
+            SettingKind::Timeout { .. } => Some(quote! {
+                if let Some(value) = rt::env::seconds(#var)? {
+                    config.#field = value;
+                }
+            }),
+            SettingKind::ResourceTimeout => Some(quote! {
+                if let Some(value) = rt::env::seconds(#var)? {
+                    config.#field = Some(value);
+                }
+            }),
+            SettingKind::MaxPages => Some(quote! {
+                if let Some(value) = rt::env::count(#var)? {
+                    config.#field = Some(value as u64);
+                }
+            }),
+            SettingKind::BaseUrlPart | SettingKind::Secret { .. } => None,
         }
     });
     let env_list = settings
         .iter()
         .map(|setting| match &setting.kind {
-            SettingKind::Url { .. } | SettingKind::Concurrency => {
-                format!("`{}` (optional)", setting.env_var)
-            }
+            kind if !kind.required() => format!("`{}` (optional)", setting.env_var),
             SettingKind::BaseUrlPart => format!("`{}`", setting.env_var),
             SettingKind::Secret {
                 dlt_name: Some(name),
                 ..
             } => format!("`{}` (else dlt's `{name}`)", setting.env_var),
-            SettingKind::Secret { .. } => format!("`{}`", setting.env_var),
+            _ => format!("`{}`", setting.env_var),
         })
         .collect::<Vec<_>>()
         .join(", ");
@@ -117,8 +136,6 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
             #(#fields)*
             /// Which failures are retried and how long to wait; default from the spec.
             pub retry: rt::RetryPolicy,
-            /// Time allowed for one request, body included.
-            pub timeout: std::time::Duration,
             #fan_out_field
         }
 
@@ -130,7 +147,6 @@ pub(super) fn config(connector: &Connector) -> TokenStream {
                 Config {
                     #(#inits)*
                     retry: Self::default_retry(),
-                    timeout: std::time::Duration::from_secs(60),
                     #fan_out_init
                 }
             }
@@ -193,6 +209,38 @@ fn field(setting: &Setting) -> TokenStream {
                 setting.env_var,
             ));
             quote! { #docs pub #name: usize, }
+        }
+        SettingKind::Timeout { default_millis } => {
+            let docs = doc(&format!(
+                "Time allowed for one request, body included; default {} s{}.\n\
+                 `from_env` reads it (seconds) from `{}` when set.",
+                *default_millis as f64 / 1000.0,
+                if *default_millis == 60_000 {
+                    ""
+                } else {
+                    " (the spec's `client.timeout`)"
+                },
+                setting.env_var,
+            ));
+            quote! { #docs pub #name: std::time::Duration, }
+        }
+        SettingKind::ResourceTimeout => {
+            let docs = doc(&format!(
+                "Time allowed for one paginated call (for a child resource: per parent); \
+                 past it the call fails. Default: no bound.\n\
+                 `from_env` reads it (seconds) from `{}` when set.",
+                setting.env_var,
+            ));
+            quote! { #docs pub #name: Option<std::time::Duration>, }
+        }
+        SettingKind::MaxPages => {
+            let docs = doc(&format!(
+                "Pages allowed for one paginated call (for a child resource: per parent); one \
+                 more fails the call, never silently. Default: no bound.\n\
+                 `from_env` reads it from `{}` when set.",
+                setting.env_var,
+            ));
+            quote! { #docs pub #name: Option<u64>, }
         }
     }
 }
@@ -261,6 +309,8 @@ fn into_client_config(connector: &Connector, has_children: bool) -> TokenStream 
             retry,
             timeout,
             concurrency,
+            max_pages,
+            resource_timeout,
             ..rt::ClientConfig::new(base_url)
         }
     };
@@ -277,7 +327,7 @@ fn into_client_config(connector: &Connector, has_children: bool) -> TokenStream 
     if parts.is_empty() {
         quote! {
             fn into_client_config(self) -> rt::ClientConfig {
-                let Config { #(#bindings,)* retry, timeout, #rest } = self;
+                let Config { #(#bindings,)* retry, #rest } = self;
                 #client_config
             }
         }
@@ -285,7 +335,7 @@ fn into_client_config(connector: &Connector, has_children: bool) -> TokenStream 
         quote! {
             /// Fails when a part of the base URL is not URL-safe.
             fn into_client_config(self) -> Result<rt::ClientConfig> {
-                let Config { #(#bindings,)* retry, timeout, #rest } = self;
+                let Config { #(#bindings,)* retry, #rest } = self;
                 let base_url = rt::ClientConfig::fill_base_url(&base_url, &[#(#parts),*])?;
                 Ok(#client_config)
             }

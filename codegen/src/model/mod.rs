@@ -23,6 +23,8 @@ pub struct Connector {
     pub headers: Vec<(String, String)>,
     pub auth: Auth,
     pub retry: Retry,
+    /// `client.timeout` in milliseconds, when the spec sets it.
+    pub timeout_millis: Option<u64>,
     pub resources: Vec<Resource>,
     /// What `Config` holds that the environment can supply, in the order of its fields.
     pub settings: Vec<Setting>,
@@ -113,6 +115,23 @@ pub enum SettingKind {
     /// on their way at once: optional in the environment, default
     /// `ClientConfig::CONCURRENCY`.
     Concurrency,
+    /// Time allowed for one request: the spec's `client.timeout`, else 60 s; optional
+    /// in the environment (seconds).
+    Timeout {
+        /// The default, in milliseconds.
+        default_millis: u64,
+    },
+    /// Time allowed for one paginated call; optional in the environment, default none.
+    ResourceTimeout,
+    /// Pages allowed for one paginated call; optional in the environment, default none.
+    MaxPages,
+}
+
+impl SettingKind {
+    /// Whether `Config::new` takes the setting (else it has a default).
+    pub fn required(&self) -> bool {
+        matches!(self, SettingKind::BaseUrlPart | SettingKind::Secret { .. })
+    }
 }
 
 /// A value supplied at run time.

@@ -30,6 +30,8 @@ pub struct ClientSpec {
     pub paginator: Option<StringOr<PaginatorSpec>>,
     /// connectorgen's extension: the retry policy (dlt keeps it outside the config).
     pub retry: Option<RetrySpec>,
+    /// connectorgen's extension: seconds allowed for one request; default 60.
+    pub timeout: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -26,10 +26,17 @@ pub struct Config {
     /// Requests of one resource on their way at once, where pages can be addressed up front (offset and page number once the API has told the total); records keep their order. Default [`rt::ClientConfig::CONCURRENCY`].
     /// `from_env` reads it from `GITHUB_CONCURRENCY` when set (and sets `fan_out`'s with it).
     pub concurrency: usize,
+    /// Time allowed for one request, body included; default 60 s.
+    /// `from_env` reads it (seconds) from `GITHUB_TIMEOUT` when set.
+    pub timeout: std::time::Duration,
+    /// Time allowed for one paginated call (for a child resource: per parent); past it the call fails. Default: no bound.
+    /// `from_env` reads it (seconds) from `GITHUB_RESOURCE_TIMEOUT` when set.
+    pub resource_timeout: Option<std::time::Duration>,
+    /// Pages allowed for one paginated call (for a child resource: per parent); one more fails the call, never silently. Default: no bound.
+    /// `from_env` reads it from `GITHUB_MAX_PAGES` when set.
+    pub max_pages: Option<u64>,
     /// Which failures are retried and how long to wait; default from the spec.
     pub retry: rt::RetryPolicy,
-    /// Time allowed for one request, body included.
-    pub timeout: std::time::Duration,
 }
 
 impl Config {
@@ -42,12 +49,14 @@ impl Config {
             base_url: String::from(Self::BASE_URL),
             token: token.into(),
             concurrency: rt::ClientConfig::CONCURRENCY,
-            retry: Self::default_retry(),
             timeout: std::time::Duration::from_secs(60),
+            resource_timeout: None,
+            max_pages: None,
+            retry: Self::default_retry(),
         }
     }
 
-    /// Settings from the environment: `GITHUB_BASE_URL` (optional), `GITHUB_TOKEN`, `GITHUB_CONCURRENCY` (optional).
+    /// Settings from the environment: `GITHUB_BASE_URL` (optional), `GITHUB_TOKEN`, `GITHUB_CONCURRENCY` (optional), `GITHUB_TIMEOUT` (optional), `GITHUB_RESOURCE_TIMEOUT` (optional), `GITHUB_MAX_PAGES` (optional).
     pub fn from_env() -> Result<Self> {
         let mut config = Self::new(rt::env::secret("GITHUB_TOKEN")?);
         if let Some(value) = rt::env::optional("GITHUB_BASE_URL") {
@@ -55,6 +64,15 @@ impl Config {
         }
         if let Some(value) = rt::env::count("GITHUB_CONCURRENCY")? {
             config.concurrency = value;
+        }
+        if let Some(value) = rt::env::seconds("GITHUB_TIMEOUT")? {
+            config.timeout = value;
+        }
+        if let Some(value) = rt::env::seconds("GITHUB_RESOURCE_TIMEOUT")? {
+            config.resource_timeout = Some(value);
+        }
+        if let Some(value) = rt::env::count("GITHUB_MAX_PAGES")? {
+            config.max_pages = Some(value as u64);
         }
         Ok(config)
     }
@@ -65,7 +83,15 @@ impl Config {
     }
 
     fn into_client_config(self) -> rt::ClientConfig {
-        let Config { base_url, token, concurrency, retry, timeout } = self;
+        let Config {
+            base_url,
+            token,
+            concurrency,
+            timeout,
+            resource_timeout,
+            max_pages,
+            retry,
+        } = self;
         rt::ClientConfig {
             auth: rt::Auth::Bearer { token },
             headers: Vec::from([
@@ -75,6 +101,8 @@ impl Config {
             retry,
             timeout,
             concurrency,
+            max_pages,
+            resource_timeout,
             ..rt::ClientConfig::new(base_url)
         }
     }
@@ -218,6 +246,15 @@ impl rt::Connector for Client {
         }
         if let Some(concurrency) = overrides.concurrency {
             config.concurrency = concurrency;
+        }
+        if let Some(timeout) = overrides.timeout {
+            config.timeout = timeout;
+        }
+        if overrides.resource_timeout.is_some() {
+            config.resource_timeout = overrides.resource_timeout;
+        }
+        if overrides.max_pages.is_some() {
+            config.max_pages = overrides.max_pages;
         }
         Self::new(config)
     }

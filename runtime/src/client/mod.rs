@@ -59,6 +59,10 @@ pub struct ClientConfig {
     /// one more ends the call with an error, never silently. `None`: no bound (loops
     /// are caught anyway: see the README, "Security and failure behaviour").
     pub max_pages: Option<u64>,
+    /// Time allowed for one paginated call, from its first request to its last record
+    /// taken (for a child resource: per parent); `None`: no bound. Past it the call
+    /// ends with [`Error::Deadline`].
+    pub resource_timeout: Option<Duration>,
 }
 
 impl ClientConfig {
@@ -97,6 +101,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(60),
             concurrency: Self::CONCURRENCY,
             max_pages: None,
+            resource_timeout: None,
         }
     }
 
@@ -158,6 +163,7 @@ struct Inner {
     masker: Masker,
     concurrency: usize,
     max_pages: Option<u64>,
+    resource_timeout: Option<Duration>,
     /// Pages received by this client and its clones, for progress displays.
     pages: std::sync::atomic::AtomicU64,
 }
@@ -207,6 +213,7 @@ impl Client {
                 masker,
                 concurrency: config.concurrency,
                 max_pages: config.max_pages,
+                resource_timeout: config.resource_timeout,
                 pages: std::sync::atomic::AtomicU64::new(0),
             }),
         })
@@ -308,8 +315,14 @@ impl Client {
 /// The pages of a walk, records boxed: not generic, so compiled once.
 fn pages_of(walk: Walk) -> impl Stream<Item = Result<walk::BoxedPage>> + Send + 'static {
     stream::try_unfold(walk, |mut walk| async move {
+        let next = match walk.deadline() {
+            Some(deadline) => tokio::time::timeout_at(deadline, walk.next_page())
+                .await
+                .unwrap_or_else(|_| Err(walk.overdue())),
+            None => walk.next_page().await,
+        };
         // The one way out of a walk: every error is masked here.
-        match walk.next_page().await.map_err(Error::masked)? {
+        match next.map_err(Error::masked)? {
             Some(page) => Ok(Some((page, walk))),
             None => Ok(None),
         }

@@ -57,6 +57,8 @@ pub(super) struct Walk {
     stopped: Option<Error>,
     /// Records received so far (before any incremental filter).
     received: u64,
+    /// When the walk started, once it has.
+    started_at: Option<tokio::time::Instant>,
 }
 
 impl Walk {
@@ -82,6 +84,7 @@ impl Walk {
             guard: Guard::new(client.inner.max_pages),
             stopped: None,
             received: 0,
+            started_at: None,
         }
     }
 
@@ -191,6 +194,26 @@ impl Walk {
     fn prefetch(&mut self) {
         if self.parent.is_none() {
             self.send_ahead();
+        }
+    }
+
+    /// When the walk must be done by ([`crate::ClientConfig::resource_timeout`]),
+    /// counted from the first call.
+    pub(super) fn deadline(&mut self) -> Option<tokio::time::Instant> {
+        let bound = self.client.inner.resource_timeout?;
+        let started = *self
+            .started_at
+            .get_or_insert_with(tokio::time::Instant::now);
+        Some(started + bound)
+    }
+
+    /// The error of a walk past its deadline; the requests on their way are cancelled.
+    pub(super) fn overdue(&mut self) -> Error {
+        self.finish();
+        Error::Deadline {
+            resource: self.endpoint.resource,
+            after: self.client.inner.resource_timeout.unwrap_or_default(),
+            pages: self.number,
         }
     }
 

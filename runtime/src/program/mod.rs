@@ -27,14 +27,8 @@ struct Args {
     /// Fetch only this resource (its name as written in the spec). Default: all.
     #[arg(long, value_name = "NAME")]
     resource: Option<String>,
-    /// Use this base URL instead of the spec's.
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-    /// Requests of one resource on their way at once (and children fetched at once),
-    /// where pages can be addressed up front; records keep their order. Default: the
-    /// `<CONNECTOR>_CONCURRENCY` environment variable, else 4.
-    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u16).range(1..))]
-    concurrency: Option<u16>,
+    #[command(flatten)]
+    client: ClientArgs,
     /// Stop each resource after this many records (an incremental resource stopped
     /// early does not update its state).
     #[arg(long, value_name = "N")]
@@ -52,6 +46,47 @@ struct Args {
     /// Log only errors.
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// How the program talks to the API: each flag overrides the `Config` setting and its
+/// environment variable.
+#[derive(Debug, clap::Args)]
+struct ClientArgs {
+    /// Use this base URL instead of the spec's.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Requests of one resource on their way at once (and children fetched at once),
+    /// where pages can be addressed up front; records keep their order. Default: the
+    /// `<CONNECTOR>_CONCURRENCY` environment variable, else 4.
+    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: Option<u16>,
+    /// Time allowed for one request, body included, in seconds. Default:
+    /// `<CONNECTOR>_TIMEOUT`, else the spec's `client.timeout`, else 60.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    timeout: Option<std::time::Duration>,
+    /// Time allowed for each resource (for a child: per parent), in seconds; past it
+    /// the resource fails. Default: `<CONNECTOR>_RESOURCE_TIMEOUT`, else no bound.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    resource_timeout: Option<std::time::Duration>,
+    /// Pages allowed for each resource (for a child: per parent); one more fails the
+    /// resource. Default: `<CONNECTOR>_MAX_PAGES`, else no bound.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_pages: Option<u64>,
+}
+
+impl ClientArgs {
+    fn overrides(&self) -> Overrides {
+        let mut overrides =
+            Overrides::new(self.base_url.clone(), self.concurrency.map(usize::from));
+        overrides.timeout = self.timeout;
+        overrides.resource_timeout = self.resource_timeout;
+        overrides.max_pages = self.max_pages;
+        overrides
+    }
+}
+
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    crate::env::parse_seconds(text).ok_or_else(|| "a number of seconds above 0".to_owned())
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -74,14 +109,8 @@ struct SyncArgs {
     /// connector's name.
     #[arg(long, value_name = "NAME")]
     dataset: Option<String>,
-    /// Use this base URL instead of the spec's.
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-    /// Requests of one resource on their way at once (and children fetched at once),
-    /// where pages can be addressed up front; records keep their order. Default: the
-    /// `<CONNECTOR>_CONCURRENCY` environment variable, else 4.
-    #[arg(long, value_name = "C", value_parser = clap::value_parser!(u16).range(1..))]
-    concurrency: Option<u16>,
+    #[command(flatten)]
+    client: ClientArgs,
     /// Forget the incremental state and replace the resources' tables.
     #[arg(long)]
     full_refresh: bool,
@@ -125,6 +154,8 @@ pub fn main<C: Connector>() -> ExitCode {
         .with_writer(|| crate::MaskedWriter(std::io::stderr()))
         .with_max_level(level)
         .with_target(false)
+        // Colours only on a terminal, not in a file or a CI log.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     // Two workers: pages are fetched and read on one while records are written out on
     // the other.
@@ -144,8 +175,7 @@ pub fn main<C: Connector>() -> ExitCode {
             resources: sync.resource.clone(),
             destination: sync.destination.clone(),
             dataset: sync.dataset.clone(),
-            base_url: sync.base_url.clone(),
-            concurrency: sync.concurrency.map(usize::from),
+            overrides: sync.client.overrides(),
             full_refresh: sync.full_refresh,
             progress: !sync.quiet,
         })) {
@@ -192,10 +222,7 @@ pub fn main<C: Connector>() -> ExitCode {
 }
 
 async fn run<C: Connector>(args: &Args, resources: &[&str]) -> Result<(), Error> {
-    let connector = C::from_env_with(Overrides::new(
-        args.base_url.clone(),
-        args.concurrency.map(usize::from),
-    ))?;
+    let connector = C::from_env_with(args.client.overrides())?;
     let mut states = match &args.state {
         Some(path) => read_states(path)?,
         None => BTreeMap::new(),

@@ -10,8 +10,7 @@ pub(super) struct Options {
     pub resources: Vec<String>,
     pub destination: Option<String>,
     pub dataset: Option<String>,
-    pub base_url: Option<String>,
-    pub concurrency: Option<usize>,
+    pub overrides: Overrides,
     pub full_refresh: bool,
     pub progress: bool,
 }
@@ -28,10 +27,7 @@ pub(super) async fn run<C: Connector>(options: Options) -> Result<(), Error> {
         .unwrap_or_else(|| load::naming::normalize_key(C::NAME));
     // The destination is opened (and so checked) before any request goes to the API.
     let mut destination = AnyDestination::open(&url, &dataset).await?;
-    let connector = C::from_env_with(Overrides::new(
-        options.base_url.clone(),
-        options.concurrency,
-    ))?;
+    let connector = C::from_env_with(options.overrides)?;
     let sync_options = SyncOptions {
         resources: options.resources.clone(),
         full_refresh: options.full_refresh,

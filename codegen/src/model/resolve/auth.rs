@@ -21,6 +21,8 @@ pub(super) const CONFIG_FIELDS: &[&str] = &[
     "fan_out",
     "concurrency",
     "access_token_url",
+    "resource_timeout",
+    "max_pages",
 ];
 
 impl Resolver<'_> {

@@ -146,6 +146,23 @@ impl Resolver<'_> {
             None => Auth::None,
         };
         let retry = self.retry(spec.client.retry.as_ref(), &client.key("retry"));
+        let timeout_millis = spec.client.timeout.and_then(|seconds| {
+            let millis = seconds * 1000.0;
+            if seconds.is_finite() && millis >= 1.0 && millis < 1e15 {
+                Some(millis.round() as u64)
+            } else {
+                self.problem(
+                    Problem::new(
+                        client.key("timeout"),
+                        format!(
+                            "client.timeout is {seconds}; it is seconds allowed for one request"
+                        ),
+                    )
+                    .hint("write a number of seconds above 0, such as 30 or 2.5"),
+                );
+                None
+            }
+        });
         let client_paginator = spec
             .client
             .paginator
@@ -164,6 +181,7 @@ impl Resolver<'_> {
             headers,
             auth,
             retry,
+            timeout_millis,
             resources,
             settings: Vec::new(),
             warnings: Vec::new(),

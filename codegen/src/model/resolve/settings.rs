@@ -56,11 +56,22 @@ pub(super) fn settings(connector: &Connector) -> Vec<Setting> {
             },
         });
     }
-    settings.push(Setting {
-        field: "concurrency".to_owned(),
-        env_var: env_var(&connector.name, "concurrency"),
-        kind: SettingKind::Concurrency,
-    });
+    let mut setting = |field: &str, kind| {
+        settings.push(Setting {
+            field: field.to_owned(),
+            env_var: env_var(&connector.name, field),
+            kind,
+        })
+    };
+    setting("concurrency", SettingKind::Concurrency);
+    setting(
+        "timeout",
+        SettingKind::Timeout {
+            default_millis: connector.timeout_millis.unwrap_or(60_000),
+        },
+    );
+    setting("resource_timeout", SettingKind::ResourceTimeout);
+    setting("max_pages", SettingKind::MaxPages);
     settings
 }
 
