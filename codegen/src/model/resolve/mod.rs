@@ -148,7 +148,7 @@ impl Resolver<'_> {
         let retry = self.retry(spec.client.retry.as_ref(), &client.key("retry"));
         let timeout_millis = spec.client.timeout.and_then(|seconds| {
             let millis = seconds * 1000.0;
-            if seconds.is_finite() && millis >= 1.0 && millis < 1e15 {
+            if (1.0..1e15).contains(&millis) {
                 Some(millis.round() as u64)
             } else {
                 self.problem(
