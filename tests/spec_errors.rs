@@ -211,11 +211,13 @@ DIR/n.yaml:9:5: error: resources `user-events` and `user_events` both become the
 fn syntax_errors_are_located() {
     assert_eq!(
         errors("bad.yaml", "client:\n  base_url: [unclosed\n"),
-        "DIR/bad.yaml:3:1: error: not valid YAML: did not find expected ',' or ']'"
+        "DIR/bad.yaml:3:1: error: not valid YAML: did not find expected ',' or ']'\n  \
+         hint: the YAML syntax breaks here: check quotes, brackets and indentation"
     );
     assert_eq!(
         errors("bad.json", "{\"client\": {\"base_url\": }}"),
-        "DIR/bad.json:1:25: error: not valid JSON: expected value"
+        "DIR/bad.json:1:25: error: not valid JSON: expected value\n  \
+         hint: the JSON syntax breaks here: check quotes, brackets and indentation"
     );
 }
 

@@ -14,6 +14,7 @@ mod builder;
 mod crate_files;
 mod diagnostics;
 pub mod emit;
+mod escape;
 mod format;
 pub mod import;
 #[cfg(feature = "mock")]

@@ -2,7 +2,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() -> Result<(), connectorgen::Error> {
-    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs, OUT_DIR/parity.rs, OUT_DIR/children.rs, OUT_DIR/incremental.rs, OUT_DIR/paginators.rs and OUT_DIR/pipedrive.rs.
+    // Written to OUT_DIR/events.rs, OUT_DIR/tricky_api.rs, OUT_DIR/parity.rs, OUT_DIR/children.rs, OUT_DIR/incremental.rs, OUT_DIR/paginators.rs, OUT_DIR/pipedrive.rs and OUT_DIR/hostile.rs.
     connectorgen::Builder::new("../../specs/events.json").generate()?;
     // These exercise dlt's deprecated and legacy forms on purpose (`complex`,
     // `json_response`, resolve and incremental params): their warnings are known.
@@ -20,6 +20,9 @@ fn main() -> Result<(), connectorgen::Error> {
         .generate()?;
     connectorgen::Builder::new("../specs/paginators.yaml").generate()?;
     connectorgen::Builder::new("../specs/dlt_configs.yaml").generate()?;
+    // Hostile but valid (tests/hostile_specs.rs): compiled here, clippy-clean, and its
+    // docs hold no doctest for `cargo test` to run.
+    connectorgen::Builder::new("../hostile/compiles.yaml").generate()?;
     corpus()
 }
 

@@ -71,10 +71,13 @@ pub fn program(connector: &Connector) -> TokenStream {
 }
 
 fn crate_docs(connector: &Connector) -> TokenStream {
-    let mut lines = vec![format!("Typed client for the `{}` API.", connector.name)];
+    // Each part escaped on its own: a code block the description leaves open is closed
+    // before what follows.
+    let mut lines =
+        crate::escape::doc_lines(&format!("Typed client for the `{}` API.", connector.name));
     if let Some(description) = &connector.description {
         lines.push(String::new());
-        lines.extend(description.lines().map(str::to_owned));
+        lines.extend(crate::escape::doc_lines(description.trim_end()));
     }
     lines.push(String::new());
     lines.push("See the crate's README for its resources, fields and settings.".to_owned());
@@ -89,8 +92,10 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// A `///` doc comment, one attribute per line.
+/// A `///` doc comment, one attribute per line, escaped ([`crate::escape::doc_lines`]).
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| format!(" {line}"));
+    let lines = crate::escape::doc_lines(text)
+        .into_iter()
+        .map(|line| format!(" {line}"));
     quote! { #(#[doc = #lines])* }
 }

@@ -152,8 +152,11 @@ pub fn pages_fn(resource: &str) -> String {
     format!("{}_pages", snake(resource).trim_end_matches('_'))
 }
 
-/// Client methods a resource's fetch function may not take.
-pub const METHOD_NAMES_TAKEN: &[&str] = &["new", "from_env", "sync"];
+/// Method names a resource's fetch functions may not take: the client's own, and
+/// `clone`, whose inherent method would shadow `Clone::clone` (clippy refuses it too).
+/// The runtime's `Connector` methods are called through the trait, so a resource may
+/// take their names.
+pub const METHOD_NAMES_TAKEN: &[&str] = &["new", "from_env", "sync", "clone"];
 
 #[cfg(test)]
 mod tests {

@@ -52,13 +52,23 @@ impl Document {
             }),
             Err((message, position)) => {
                 let (line, column) = position.unwrap_or((0, 0));
+                let hint = if message.contains("more than one YAML document") {
+                    "keep one spec per file: move the `---` line and what follows into a file \
+                     of its own"
+                        .to_owned()
+                } else {
+                    format!(
+                        "the {} syntax breaks here: check quotes, brackets and indentation",
+                        format.name()
+                    )
+                };
                 Err(SpecErrors(vec![SpecError {
                     file: file.to_owned(),
                     line,
                     column,
                     path: String::new(),
                     message: format!("not valid {}: {message}", format.name()),
-                    hint: None,
+                    hint: Some(hint),
                     severity: Severity::Error,
                 }]))
             }

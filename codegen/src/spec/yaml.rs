@@ -16,8 +16,30 @@ pub(crate) fn parse(text: &str) -> Result<serde_json::Value, (String, Option<(us
             Some(at) => message[..at].to_owned(),
             None => message,
         };
+        if message.contains("more than one document") {
+            return (
+                "this file holds more than one YAML document; a spec is one document \
+                 (put each spec in a file of its own)"
+                    .to_owned(),
+                second_document(text).or(position),
+            );
+        }
         (message, position)
     })
+}
+
+/// Where the second document of a YAML stream starts: the `---` line after content.
+fn second_document(text: &str) -> Option<(usize, usize)> {
+    let mut content = false;
+    for (index, line) in text.lines().enumerate() {
+        let is_marker = line == "---" || line.starts_with("--- ") || line.starts_with("---\t");
+        if is_marker && content {
+            return Some((index + 1, 1));
+        }
+        let trimmed = line.trim();
+        content |= !is_marker && !trimmed.is_empty() && !trimmed.starts_with('#');
+    }
+    None
 }
 
 /// A value tree as YAML text (keys in the tree's order).

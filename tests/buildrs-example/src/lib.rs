@@ -35,6 +35,11 @@ pub mod pipedrive {
     include!(concat!(env!("OUT_DIR"), "/pipedrive.rs"));
 }
 
+/// A spec written to break code generation (tests/hostile/compiles.yaml).
+pub mod hostile {
+    include!(concat!(env!("OUT_DIR"), "/hostile.rs"));
+}
+
 /// Configs shaped like public dlt projects' (tests/corpus/), one module each.
 pub mod corpus {
     include!(concat!(env!("OUT_DIR"), "/corpus.rs"));

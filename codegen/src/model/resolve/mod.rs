@@ -17,6 +17,10 @@ use crate::spec::raw;
 use crate::spec::{Document, Path};
 use serde_json::Value;
 
+/// The longest connector name (as a Rust identifier): it becomes the crate's name, its
+/// folder and file names (`lib<name>_connector-<hash>.rlib`), which file systems bound.
+const MAX_NAME: usize = 64;
+
 /// Resolves a type-checked spec into a connector and the warnings about it (see
 /// [`Resolver::warn`]). `checked` is the document's value tree without the values that
 /// failed to type-check.
@@ -117,6 +121,24 @@ impl Resolver<'_> {
                     format!("connector name `{name}` has no letters or digits"),
                 )
                 .hint("set a top-level `name:` such as `events`"),
+            );
+        }
+        // It names the crate, its folder and the files cargo writes for it.
+        let crate_name = crate::sanitize::snake(&name);
+        if crate_name.len() > MAX_NAME {
+            self.problem(
+                Problem::new(
+                    Path::root().key("name"),
+                    format!(
+                        "connector name `{}...` is {} characters long; it names the crate and \
+                         its files, which must stay short",
+                        name.chars().take(20).collect::<String>(),
+                        crate_name.len()
+                    ),
+                )
+                .hint(format!(
+                    "set a top-level `name:` of at most {MAX_NAME} characters"
+                )),
             );
         }
         let client = Path::root().key("client");

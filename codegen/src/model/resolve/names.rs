@@ -58,11 +58,22 @@ impl Resolver<'_> {
                 names.push(format!("method {}", link.of_fn_name));
                 names.push(format!("method {}", link.pages_of_fn_name));
             }
-            for taken in sanitize::METHOD_NAMES_TAKEN {
-                if resource.fn_name == *taken {
-                    self.problem(Problem::new(at.clone(), format!("resource `{}` would become the method `{taken}`, which the client has already", resource.name))
-                        .hint("rename the resource"));
-                }
+            let methods = names.iter().filter_map(|n| n.strip_prefix("method "));
+            if let Some(taken) = methods
+                .into_iter()
+                .find(|m| sanitize::METHOD_NAMES_TAKEN.contains(m))
+            {
+                self.problem(
+                    Problem::new(
+                        at.clone(),
+                        format!(
+                            "resource `{}` would become the method `{taken}`, which the client \
+                             has already",
+                            resource.name
+                        ),
+                    )
+                    .hint("rename the resource"),
+                );
             }
             for rust_name in names {
                 if let Some(other) = seen.get(&rust_name) {
