@@ -646,3 +646,24 @@ fn client_timeout_is_seconds_above_zero() {
     let code = connectorgen::library(&connector, connectorgen::Mode::Crate).unwrap();
     assert!(code.contains("timeout: std::time::Duration::from_secs(30),"));
 }
+
+/// Found by tests/fuzz.rs: texts the parsers give no usable position for are still
+/// located, and a quote that ends a YAML spec early is not called a second document.
+#[test]
+fn parse_errors_without_a_position_are_located_at_the_start() {
+    assert_eq!(
+        errors("empty.json", ""),
+        "DIR/empty.json:1:1: error: not valid JSON: EOF while parsing a value\n  \
+         hint: the JSON syntax breaks here: check quotes, brackets and indentation"
+    );
+    let error = errors(
+        "quoted.yaml",
+        "# a comment\n\"# a comment made a string\nname: x\ndescription: \"y\"\n",
+    );
+    assert!(
+        error.starts_with(
+            "DIR/quoted.yaml:1:1: error: not valid YAML: the text reads as several YAML values"
+        ) && error.contains("hint: the YAML syntax breaks here"),
+        "{error}"
+    );
+}

@@ -51,7 +51,8 @@ impl Document {
                 value,
             }),
             Err((message, position)) => {
-                let (line, column) = position.unwrap_or((0, 0));
+                // Every message is located; where the parser gives no position, at the start.
+                let (line, column) = position.map_or((1, 1), |(l, c)| (l.max(1), c.max(1)));
                 let hint = if message.contains("more than one YAML document") {
                     "keep one spec per file: move the `---` line and what follows into a file \
                      of its own"

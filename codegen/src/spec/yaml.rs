@@ -17,12 +17,21 @@ pub(crate) fn parse(text: &str) -> Result<serde_json::Value, (String, Option<(us
             None => message,
         };
         if message.contains("more than one document") {
-            return (
-                "this file holds more than one YAML document; a spec is one document \
-                 (put each spec in a file of its own)"
-                    .to_owned(),
-                second_document(text).or(position),
-            );
+            return match second_document(text) {
+                Some(at) => (
+                    "this file holds more than one YAML document; a spec is one document \
+                     (put each spec in a file of its own)"
+                        .to_owned(),
+                    Some(at),
+                ),
+                // No `---`: a quote or an indentation ended the first value early.
+                None => (
+                    "the text reads as several YAML values, not one spec: a quote or an \
+                     indentation ends it early"
+                        .to_owned(),
+                    position,
+                ),
+            };
         }
         (message, position)
     })
