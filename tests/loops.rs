@@ -332,18 +332,7 @@ async fn the_bound_on_pages_ends_with_an_error_not_silently() {
 #[tokio::test]
 async fn an_empty_page_before_the_total_is_warned_about() {
     use tracing_subscriber::layer::SubscriberExt;
-    #[derive(Clone, Default)]
-    struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let logs = Captured::default();
+    let logs = connectorgen_e2e::Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::registry().with(
         tracing_subscriber::fmt::layer()
@@ -364,7 +353,7 @@ async fn an_empty_page_before_the_total_is_warned_about() {
     });
     let (ids, error) = run(&url, paginator, |c| c.concurrency = 1).await;
     assert_eq!((ids.len(), error.is_none()), (5, true), "stops as dlt does");
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     let warning = logs
         .lines()
         .find(|l| l.contains("WARN"))

@@ -4,13 +4,13 @@
 //! `Debug`, the runtime's own log lines as they are, and every log line of every crate
 //! through `MaskedWriter`) is searched for every form of every secret.
 
+use connectorgen_e2e::Captured;
 use connectorgen_runtime::{
     ApiKeyLocation, Auth, Client, ClientConfig, Endpoint, MaskedWriter, Method, Paginator,
     RetryPolicy,
 };
 use futures_util::TryStreamExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -220,26 +220,6 @@ fn auths(token_url: &str) -> Vec<(&'static str, Auth)> {
             ),
         ),
     ]
-}
-
-/// A writer shared with the test.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
 }
 
 /// Runs `path` under `auth` at TRACE level; returns the error's texts and the logs:

@@ -19,7 +19,7 @@
 //! the CPU column is what bounds a concurrent client: the machine's cores are shared
 //! between the clients and the server.
 
-use connectorgen_e2e::{http, peak_rss_mib};
+use connectorgen_e2e::{http, option, peak_rss_mib};
 use futures_util::TryStreamExt;
 use serde_json::json;
 use std::process::{Command, Stdio};
@@ -260,13 +260,6 @@ fn run_client(
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
-}
-
-fn option(args: &[String], name: &str) -> Option<usize> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
 }
 
 fn main() {

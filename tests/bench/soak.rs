@@ -8,7 +8,7 @@
 //! saw, and the peak RSS after a tenth of the records and at the end (flat memory: the
 //! two are about the same).
 
-use connectorgen_e2e::{http, peak_rss_mib};
+use connectorgen_e2e::{http, option, peak_rss_mib};
 use futures_util::StreamExt;
 use serde_json::json;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,13 +59,6 @@ fn serve(records: usize, counts: Arc<Counts>) -> String {
             http::json(&serde_json::to_vec(&json!({"data": data, "total": records})).unwrap())
         }
     })
-}
-
-fn option(args: &[String], name: &str) -> Option<usize> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
 }
 
 fn main() {

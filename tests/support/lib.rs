@@ -293,3 +293,34 @@ pub fn events_program() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::Path::new(workspace).join("target"))
         .join("debug/events")
 }
+
+/// A log sink shared with the test that reads it: give clones to a subscriber's
+/// `with_writer(move || captured.clone())`.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// The number after `name` among a bench's arguments (`--rounds 5`).
+pub fn option(args: &[String], name: &str) -> Option<usize> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+}
