@@ -20,6 +20,12 @@ use std::sync::Arc;
 const KEY: &str = "loop-key-1234";
 
 fn endpoint(paginator: Paginator) -> &'static Endpoint {
+    endpoint_with(paginator, Some("data"))
+}
+
+/// With `selector` `None`, the records are found in the first response (and read the
+/// general way there, from the text after it).
+fn endpoint_with(paginator: Paginator, selector: Option<&'static str>) -> &'static Endpoint {
     Box::leak(Box::new(Endpoint {
         resource: "items",
         method: Method::Get,
@@ -28,7 +34,7 @@ fn endpoint(paginator: Paginator) -> &'static Endpoint {
         headers: &[],
         json: None,
         data: &[],
-        data_selector: Some("data"),
+        data_selector: selector,
         paginator,
         response_actions: &[],
         parent: None,
@@ -74,6 +80,14 @@ async fn run(
     paginator: Paginator,
     config: impl FnOnce(&mut ClientConfig),
 ) -> (Vec<i64>, Option<Error>) {
+    run_endpoint(base_url, endpoint(paginator), config).await
+}
+
+async fn run_endpoint(
+    base_url: &str,
+    endpoint: &'static Endpoint,
+    config: impl FnOnce(&mut ClientConfig),
+) -> (Vec<i64>, Option<Error>) {
     let mut settings = ClientConfig::new(base_url);
     settings.auth = Auth::ApiKey {
         name: "api_key".into(),
@@ -82,7 +96,7 @@ async fn run(
     };
     config(&mut settings);
     let client = Client::new(settings).unwrap();
-    let mut records = client.records::<Value>(endpoint(paginator));
+    let mut records = client.records::<Value>(endpoint);
     let mut ids = Vec::new();
     while let Some(record) = records.next().await {
         match record {
@@ -185,10 +199,35 @@ async fn a_link_header_cycling_a_b_a() {
     assert_eq!(requests.load(Ordering::SeqCst), 2);
 }
 
+fn body_cursor() -> Paginator {
+    Paginator::Cursor(CursorPaginator {
+        cursor_path: "next_cursor",
+        cursor_target: Target::Param("cursor"),
+        has_more_path: None,
+        stop_after_empty_page: true,
+    })
+}
+
 #[tokio::test]
 async fn a_cursor_that_repeats() {
+    // c1 -> c2 -> c1 ..., new records every time.
+    let (url, requests) = api(|_, n| {
+        let next = if n % 2 == 0 { "c1" } else { "c2" };
+        ok(&page(1 + 2 * n as i64, 2, json!({"next_cursor": next})))
+    })
+    .await;
+    let (ids, error) = run(&url, body_cursor(), |_| {}).await;
+    // The first request (no cursor), c1, c2; then c1 again is not sent.
+    assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
+    let error = assert_loop(error, "cursor=c1");
+    assert!(error.contains("after page 3"), "{error}");
+    assert_eq!(requests.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_cycle_that_does_not_pass_through_the_first_request() {
+    // No cursor -> c1 -> c2 -> c1: the page of c2 is the first page again.
     let (url, requests) = api(|target, _| {
-        // c1 -> c2 -> c1 ...
         let (first, next) = if target.contains("cursor=c1") {
             (3, "c2")
         } else {
@@ -197,16 +236,13 @@ async fn a_cursor_that_repeats() {
         ok(&page(first, 2, json!({"next_cursor": next})))
     })
     .await;
-    let paginator = Paginator::Cursor(CursorPaginator {
-        cursor_path: "next_cursor",
-        cursor_target: Target::Param("cursor"),
-        has_more_path: None,
-        stop_after_empty_page: true,
-    });
-    let (ids, error) = run(&url, paginator, |_| {}).await;
-    // The first request (no cursor), c1, c2; then c1 again is refused.
-    assert_eq!(ids, [1, 2, 3, 4, 1, 2]);
-    assert_loop(error, "cursor=c1");
+    let (ids, error) = run(&url, body_cursor(), |_| {}).await;
+    assert_eq!(ids, [1, 2, 3, 4], "each record once");
+    let error = assert_loop(error, "cursor=c2");
+    assert!(
+        error.contains("page 3 holds the same records as page 1"),
+        "{error}"
+    );
     assert_eq!(requests.load(Ordering::SeqCst), 3);
 }
 
@@ -256,6 +292,23 @@ async fn an_offset_api_that_returns_the_same_page() {
         let sent = requests.load(Ordering::SeqCst);
         assert!((2..=1 + concurrency).contains(&sent), "{sent}");
     }
+}
+
+#[tokio::test]
+async fn the_same_page_is_caught_when_the_records_are_found_in_the_first_response() {
+    // The first page is read as JSON values, the second from the text: they compare.
+    let (url, _) = same_page_api().await;
+    let paginator = Paginator::Offset(OffsetPaginator {
+        limit: 5,
+        ..OffsetPaginator::DEFAULT
+    });
+    let (ids, error) = run_endpoint(&url, endpoint_with(paginator, None), |_| {}).await;
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let error = assert_loop(error, "offset=5");
+    assert!(
+        error.contains("page 2 holds the same records as page 1"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -99,7 +99,7 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                     markdown_inline(&r.table_name)
                 )
             },
-            paginator: r.paginator.describe(),
+            paginator: markdown_cell(&r.paginator.describe()),
             data_selector: markdown_inline(r.data_selector.as_deref().unwrap_or("detected")),
             fields: r
                 .fields
@@ -124,9 +124,13 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
         .iter()
         .map(|setting| EnvView {
             var: setting.env_var.clone(),
-            meaning: match &setting.kind {
+            // One table cell; names from the spec inside it (a header name) stay in it.
+            meaning: markdown_cell(&match &setting.kind {
                 SettingKind::Url { default, what, .. } => {
-                    format!("optional; replaces {what} of the spec, `{default}`")
+                    format!(
+                        "optional; replaces {what} of the spec, `{}`",
+                        markdown_inline(default)
+                    )
                 }
                 SettingKind::Concurrency => {
                     "optional; requests of one resource on their way at once (default 4)".to_owned()
@@ -143,7 +147,8 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                 }
                 SettingKind::BaseUrlPart => format!(
                     "`{{{}}}` in the base URL `{}`",
-                    setting.field, connector.base_url
+                    markdown_inline(&setting.field),
+                    markdown_inline(&connector.base_url)
                 ),
                 SettingKind::Secret {
                     used_as,
@@ -157,7 +162,7 @@ pub fn readme(connector: &Connector) -> Result<String, minijinja::Error> {
                     setting.field,
                     dlt_env_var(dlt)
                 ),
-            },
+            }),
         })
         .collect::<Vec<_>>();
     let first = connector.resources.first();

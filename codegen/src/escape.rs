@@ -37,8 +37,10 @@ fn visible_line(line: &str) -> String {
 }
 
 /// The lines of a doc comment for `text`. Code blocks become `text` blocks: a fence's
-/// language is replaced by `text` (so `cargo test` runs nothing a spec wrote), and lines
-/// indented like a code block lose their indentation (rustdoc would run those too).
+/// language is replaced by `text` (so `cargo test` runs nothing a spec wrote), lines
+/// indented like a code block lose their indentation, and a block quote or list marker
+/// that starts a line is escaped, so that no code block can hide inside one (rustdoc
+/// would run all of those).
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     // The fence that opened the code block we are in.
@@ -46,14 +48,18 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     for line in text.lines() {
         let line = visible_line(line);
         let trimmed = line.trim_start();
-        let marker: String = trimmed
-            .chars()
-            .take_while(|c| *c == '`' || *c == '~')
-            .collect();
-        let is_fence =
-            marker.len() >= 3 && marker.chars().all(|c| c == marker.as_bytes()[0] as char);
+        // A fence is three or more of one character, backtick or tilde.
+        let marker: String = match trimmed.chars().next() {
+            Some(c @ ('`' | '~')) => trimmed.chars().take_while(|x| *x == c).collect(),
+            _ => String::new(),
+        };
+        let is_fence = marker.len() >= 3;
         match &fence {
-            Some(open) if is_fence && marker.starts_with(open.as_str()) => {
+            Some(open)
+                if is_fence
+                    && marker.starts_with(open.as_str())
+                    && trimmed[marker.len()..].trim().is_empty() =>
+            {
                 fence = None;
                 lines.push(marker);
             }
@@ -62,7 +68,7 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
                 lines.push(format!("{marker}text"));
                 fence = Some(marker);
             }
-            None => lines.push(trimmed.to_owned()),
+            None => lines.push(plain(trimmed)),
         }
     }
     if let Some(open) = fence {
@@ -70,6 +76,26 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
         lines.push(open);
     }
     lines
+}
+
+/// A line outside code blocks, its indentation gone: a leading `>` or list marker
+/// (`-`, `*`, `+`, `1.`, `1)`) is escaped, so the line is plain text.
+fn plain(line: &str) -> String {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    let marker_then_space = |after: &str| after.is_empty() || after.starts_with([' ', '\t']);
+    let quote = line.starts_with('>');
+    let bullet = line.starts_with(['-', '*', '+']) && marker_then_space(&line[1..]);
+    if quote || bullet {
+        format!("\\{line}")
+    } else if (1..=9).contains(&digits)
+        && rest.starts_with(['.', ')'])
+        && marker_then_space(&rest[1..])
+    {
+        format!("{}\\{rest}", &line[..digits])
+    } else {
+        line.to_owned()
+    }
 }
 
 /// Text for one comment line (`// ... from \`{file}\``): line breaks and controls
@@ -151,6 +177,32 @@ mod tests {
                 "end"
             ]
         );
+        // Nothing nests a code block: not a quote, not a list item.
+        assert_eq!(
+            doc_lines("> ```\n> panic!();\n> ```\n>     quoted indent"),
+            [
+                "\\> ```",
+                "\\> panic!();",
+                "\\> ```",
+                "\\>     quoted indent"
+            ]
+        );
+        assert_eq!(
+            doc_lines("-     x\n*\n+ ```\n12.     y\n3) z\n-x\n*em*\n2024. a year"),
+            [
+                "\\-     x",
+                "\\*",
+                "\\+ ```",
+                "12\\.     y",
+                "3\\) z",
+                "-x",
+                "*em*",
+                "2024\\. a year"
+            ]
+        );
+        // A fence of mixed characters is not one; a closing fence has no info string.
+        assert_eq!(doc_lines("~~~`rust\nx\n~~~"), ["~~~text", "x", "~~~"]);
+        assert_eq!(doc_lines("```\n``` x\n```"), ["```text", "``` x", "```"]);
         // A block left open is closed.
         assert_eq!(doc_lines("```\nx"), ["```text", "x", "```"]);
         // A shorter fence does not close a longer one.

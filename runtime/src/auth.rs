@@ -47,6 +47,9 @@ pub struct OAuth2 {
     /// Lifetime of a token whose response has no `expires_in` (dlt: 3600 s).
     pub default_expiration: Duration,
     token: tokio::sync::Mutex<Option<Token>>,
+    /// The token replaced last: still masked (a request may still carry it), unlike the
+    /// ones before it, so that the forms masking searches for do not pile up.
+    retired: std::sync::Mutex<Option<Secret>>,
 }
 
 #[derive(Debug)]
@@ -71,6 +74,7 @@ impl Auth {
             request_data,
             default_expiration,
             token: tokio::sync::Mutex::new(None),
+            retired: std::sync::Mutex::new(None),
         }))
     }
 
@@ -144,7 +148,13 @@ impl Auth {
     /// forget (and so whether the request is worth sending once more).
     pub(crate) async fn forget_token(&self) -> bool {
         match self {
-            Auth::OAuth2ClientCredentials(oauth) => oauth.token.lock().await.take().is_some(),
+            Auth::OAuth2ClientCredentials(oauth) => match oauth.token.lock().await.take() {
+                Some(token) => {
+                    oauth.retire(token.value);
+                    true
+                }
+                None => false,
+            },
             _ => false,
         }
     }
@@ -159,11 +169,24 @@ fn sensitive(value: &str) -> Result<reqwest::header::HeaderValue> {
 }
 
 impl OAuth2 {
+    /// Keeps `token` masked as the last one replaced, and forgets the one before it (a
+    /// token handed out again is remembered again when it is made a `Secret`).
+    fn retire(&self, token: Secret) {
+        let mut retired = self.retired.lock().unwrap_or_else(|e| e.into_inner());
+        let same = retired.as_ref() == Some(&token);
+        if let Some(older) = retired.replace(token).filter(|_| !same) {
+            crate::mask::forget(older.expose());
+        }
+    }
+
     /// The cached token, or a new one.
     async fn token(&self, http: &reqwest::Client, resource: &'static str) -> Result<Secret> {
         let mut cached = self.token.lock().await;
         if let Some(token) = cached.as_ref().filter(|t| Instant::now() < t.refresh_at) {
             return Ok(token.value.clone());
+        }
+        if let Some(expired) = cached.take() {
+            self.retire(expired.value);
         }
         let form: Vec<(&str, &str)> = [
             ("grant_type", "client_credentials"),

@@ -51,8 +51,24 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Remembers a secret, in every form it may travel in.
 pub(crate) fn remember(value: &str) {
+    insert(forms(value));
+}
+
+/// Forgets a secret that no longer works (a replaced OAuth2 token), so that the forms
+/// every text is searched for do not pile up in a long run.
+pub(crate) fn forget(value: &str) {
+    let forms = forms(value);
+    let mut known = KNOWN.write().unwrap_or_else(|e| e.into_inner());
+    known.retain(|form| !forms.iter().any(|f| **f == **form));
+}
+
+/// The forms of a secret: as it is, URL-encoded (RFC 3986 and form style, all or only
+/// the reserved characters, upper- or lower-case hex), and escaped inside a JSON string
+/// (as serde_json writes it, with `\/`, as Go writes `<>&`, and ASCII-only as Python
+/// writes non-ASCII).
+fn forms(value: &str) -> Vec<String> {
     if value.chars().count() < SHORTEST_MASKED {
-        return;
+        return Vec::new();
     }
     let mut forms = vec![value.to_owned()];
     for encoded in [
@@ -66,9 +82,36 @@ pub(crate) fn remember(value: &str) {
     if let Ok(json) = serde_json::to_string(value) {
         let inner = &json[1..json.len() - 1];
         forms.push(inner.replace('/', "\\/"));
+        let go = |c: char| matches!(c, '<' | '>' | '&');
+        let ascii = |c: char| !c.is_ascii();
+        for upper in [false, true] {
+            forms.push(unicode_escaped(inner, go, upper));
+            forms.push(unicode_escaped(inner, ascii, upper));
+            forms.push(unicode_escaped(inner, |c| go(c) || ascii(c), upper));
+        }
         forms.push(inner.to_owned());
     }
-    insert(forms);
+    forms
+}
+
+/// `inner` (a JSON string's content) with the characters `escape` picks written as
+/// `\uXXXX` (UTF-16 units).
+fn unicode_escaped(inner: &str, escape: impl Fn(char) -> bool, upper: bool) -> String {
+    let mut out = String::with_capacity(inner.len());
+    for c in inner.chars() {
+        if escape(c) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                if upper {
+                    out.push_str(&format!("\\u{unit:04X}"));
+                } else {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Remembers basic-auth credentials as they travel in an `Authorization` header.
@@ -219,6 +262,11 @@ mod tests {
         ] {
             assert_eq!(mask_secrets(&format!("<{form}>")), "<***>", "{form}");
         }
+        // JSON as Go writes `&` and Python writes non-ASCII.
+        assert_eq!(mask_secrets("\"k/+\\u0026= \\u00e9\\\"x\""), "\"***\"");
+        assert_eq!(mask_secrets("k/+&= \\u00E9\\\"x"), "***");
+        forget(secret);
+        assert_eq!(mask_secrets(secret), secret);
         remember_basic("ann", "pa:ss word");
         // base64("ann:pa:ss word"), with and without its padding.
         assert_eq!(mask_secrets("Basic YW5uOnBhOnNzIHdvcmQ="), "Basic ***");

@@ -1,13 +1,17 @@
 //! Pagination that would never end: a paginator asking for a request it has made
 //! already in this walk (a `next` link cycling A -> B -> A, a cursor that repeats), a
-//! page whose records are those of the page before (an offset or page-number API that
-//! ignores the parameter under a huge total), or more pages than the configured bound.
-//! Each ends the walk with an error instead of paging, and printing duplicates, forever.
+//! page whose records are those of an earlier page (an offset or page-number API that
+//! ignores the parameter under a huge total, a cycle that does not pass through the
+//! first request), or more pages than the configured bound. Each ends the walk with an
+//! error instead of paging, and printing duplicates, forever.
+//!
+//! Records are fingerprinted by their compact JSON text, whether they were read from
+//! the response text or as JSON values, so that pages read either way compare.
 
 use crate::paginate::Prepared;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash, Hasher};
 
 /// What a walk has seen of its requests and pages.
@@ -15,8 +19,8 @@ use std::hash::{BuildHasher, Hash, Hasher};
 pub(super) struct Guard {
     /// Fingerprints of the requests sent.
     requests: HashSet<u64>,
-    /// Fingerprint of the previous page's records, when it had any.
-    previous: Option<u64>,
+    /// Fingerprints of the pages with records so far, with their numbers.
+    pages: HashMap<u64, u64>,
     /// Requests sent.
     sent: u64,
     /// At most this many requests ([`crate::ClientConfig::max_pages`]).
@@ -51,13 +55,17 @@ impl Guard {
         Ok(())
     }
 
-    /// Records a page's records (by [`fingerprint_texts`] or [`fingerprint_values`]);
-    /// `false` when they are the previous page's records again. Pages without records
-    /// are not compared.
-    pub(super) fn page(&mut self, records: Option<u64>) -> bool {
-        let repeated = records.is_some() && records == self.previous;
-        self.previous = records;
-        !repeated
+    /// Records page `number`'s records (by [`fingerprint_texts`] or
+    /// [`fingerprint_values`]); `Err` with the number of the earlier page that held the
+    /// same records. Pages without records are not compared.
+    pub(super) fn page(&mut self, number: u64, records: Option<u64>) -> Result<(), u64> {
+        let Some(records) = records else {
+            return Ok(());
+        };
+        match self.pages.insert(records, number) {
+            Some(earlier) => Err(earlier),
+            None => Ok(()),
+        }
     }
 }
 
@@ -80,32 +88,46 @@ fn fingerprint_request(request: &Prepared) -> u64 {
 /// The fingerprint of a page's records as texts; `None` for no records.
 pub(super) fn fingerprint_texts(records: &[&RawValue]) -> Option<u64> {
     let mut hasher = hasher();
+    let mut compact = Vec::new();
     for record in records {
-        hasher.write(record.get().as_bytes());
-        hasher.write_u8(0);
+        compact.clear();
+        strip_whitespace(record.get(), &mut compact);
+        hasher.write(&compact);
     }
     (!records.is_empty()).then(|| hasher.finish())
 }
 
 /// The fingerprint of a page's records as values; `None` for no records.
 pub(super) fn fingerprint_values(records: &[Value]) -> Option<u64> {
-    struct Feed<H>(H);
-    impl<H: Hasher> std::io::Write for Feed<H> {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut feed = Feed(hasher());
+    let mut hasher = hasher();
+    let mut compact = Vec::new();
     for record in records {
-        // Writing into a hasher cannot fail.
-        let _ = serde_json::to_writer(&mut feed, record);
-        feed.0.write_u8(0);
+        compact.clear();
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut compact, record);
+        hasher.write(&compact);
     }
-    (!records.is_empty()).then(|| feed.0.finish())
+    (!records.is_empty()).then(|| hasher.finish())
+}
+
+/// JSON text without the whitespace between tokens: what `serde_json` writes for the
+/// same value, where the text spells strings and numbers as it does.
+fn strip_whitespace(text: &str, out: &mut Vec<u8>) {
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in text.as_bytes() {
+        if in_string {
+            out.push(byte);
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if !byte.is_ascii_whitespace() {
+            in_string = byte == b'"';
+            out.push(byte);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -147,24 +169,36 @@ mod tests {
     }
 
     #[test]
-    fn a_page_of_the_same_records_as_the_one_before_is_told() {
+    fn a_page_of_the_same_records_as_an_earlier_one_is_told() {
         let values = |ids: &[i64]| -> Vec<Value> {
             ids.iter().map(|id| serde_json::json!({"id": id})).collect()
         };
         let mut guard = Guard::new(None);
-        assert!(guard.page(fingerprint_values(&values(&[1, 2]))));
-        assert!(guard.page(fingerprint_values(&values(&[3, 4]))));
-        assert!(!guard.page(fingerprint_values(&values(&[3, 4]))));
+        assert_eq!(guard.page(1, fingerprint_values(&values(&[1, 2]))), Ok(()));
+        assert_eq!(guard.page(2, fingerprint_values(&values(&[3, 4]))), Ok(()));
+        assert_eq!(guard.page(3, fingerprint_values(&values(&[3, 4]))), Err(2));
+        assert_eq!(guard.page(4, fingerprint_values(&values(&[1, 2]))), Err(1));
         // Empty pages are not compared.
-        assert!(guard.page(fingerprint_values(&[])));
-        assert!(guard.page(fingerprint_values(&[])));
-        let texts: Vec<Box<RawValue>> = ["{\"id\":1}", "{\"id\":2}"]
+        assert_eq!(guard.page(5, fingerprint_values(&[])), Ok(()));
+        assert_eq!(guard.page(6, fingerprint_values(&[])), Ok(()));
+    }
+
+    #[test]
+    fn records_read_as_text_or_as_values_fingerprint_alike() {
+        let texts = ["{ \"id\" : 1,\n  \"name\": \"a b\\\" c\" }", "{\"id\":2}"];
+        let raw: Vec<Box<RawValue>> = texts
             .iter()
             .map(|t| RawValue::from_string((*t).to_owned()).unwrap())
             .collect();
-        let texts: Vec<&RawValue> = texts.iter().map(|t| &**t).collect();
-        assert!(guard.page(fingerprint_texts(&texts)));
-        assert!(!guard.page(fingerprint_texts(&texts)));
-        assert_ne!(fingerprint_texts(&texts[..1]), fingerprint_texts(&texts));
+        let raw: Vec<&RawValue> = raw.iter().map(|t| &**t).collect();
+        let values: Vec<Value> = texts
+            .iter()
+            .map(|t| serde_json::from_str(t).unwrap())
+            .collect();
+        assert_eq!(fingerprint_texts(&raw), fingerprint_values(&values));
+        assert_ne!(fingerprint_texts(&raw[..1]), fingerprint_texts(&raw));
+        let mut out = Vec::new();
+        strip_whitespace(texts[0], &mut out);
+        assert_eq!(out, b"{\"id\":1,\"name\":\"a b\\\" c\"}");
     }
 }

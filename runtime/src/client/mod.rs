@@ -316,6 +316,8 @@ impl Client {
 fn pages_of(walk: Walk) -> impl Stream<Item = Result<walk::BoxedPage>> + Send + 'static {
     stream::try_unfold(walk, |mut walk| async move {
         let next = match walk.deadline() {
+            // A page that is ready is not taken past the deadline either.
+            Some(deadline) if tokio::time::Instant::now() >= deadline => Err(walk.overdue()),
             Some(deadline) => tokio::time::timeout_at(deadline, walk.next_page())
                 .await
                 .unwrap_or_else(|_| Err(walk.overdue())),

@@ -198,13 +198,14 @@ impl Walk {
     }
 
     /// When the walk must be done by ([`crate::ClientConfig::resource_timeout`]),
-    /// counted from the first call.
+    /// counted from the first call: wall time, the consumer's included.
     pub(super) fn deadline(&mut self) -> Option<tokio::time::Instant> {
         let bound = self.client.inner.resource_timeout?;
         let started = *self
             .started_at
             .get_or_insert_with(tokio::time::Instant::now);
-        Some(started + bound)
+        // A bound too far to count is no bound.
+        started.checked_add(bound)
     }
 
     /// The error of a walk past its deadline; the requests on their way are cancelled.
@@ -328,16 +329,15 @@ impl Walk {
             Ok(_) => fingerprint,
             Err(values) => fingerprint_values(values),
         };
-        if !self.guard.page(fingerprint) {
+        if let Err(earlier) = self.guard.page(self.number, fingerprint) {
             self.finish();
             return Err(Error::Pagination {
                 resource,
                 url: masked,
                 message: format!(
-                    "pagination loop: page {} holds the same records as page {}; the API \
-                     seems to ignore what the paginator asks for",
+                    "pagination loop: page {} holds the same records as page {earlier}; the \
+                     API seems to ignore what the paginator asks for",
                     self.number,
-                    self.number - 1
                 ),
             });
         }

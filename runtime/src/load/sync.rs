@@ -93,6 +93,20 @@ pub async fn sync<C: Connector, D: Destination>(
     options: &SyncOptions,
     observe: &mut (dyn FnMut(Event<'_>) + Send),
 ) -> Result<SyncReport> {
+    // Errors leave masked, as the client's do: a record value or a database message
+    // may quote what an API echoed.
+    sync_unmasked(connector, destination, options, observe)
+        .await
+        .map_err(Error::masked)
+}
+
+/// [`sync`], its errors as they come.
+async fn sync_unmasked<C: Connector, D: Destination>(
+    connector: &C,
+    destination: &mut D,
+    options: &SyncOptions,
+    observe: &mut (dyn FnMut(Event<'_>) + Send),
+) -> Result<SyncReport> {
     for name in &options.resources {
         if !C::RESOURCES.contains(&name.as_str()) {
             return Err(Error::Config(format!(
