@@ -177,7 +177,14 @@ fn what_cannot_work_is_refused_with_a_located_message() {
 #[test]
 fn the_command_line_refuses_them_with_exit_2() {
     let status = Command::new(env!("CARGO"))
-        .args(["build", "-q", "-p", "connectorgen", "--features", "mock"])
+        .args([
+            "build",
+            "-q",
+            "-p",
+            "connectorgen",
+            "--features",
+            "mock,schema",
+        ])
         .args(["--bin", "connectorgen"])
         .current_dir(WORKSPACE)
         .status()

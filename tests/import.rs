@@ -24,6 +24,8 @@ fn checked_in_without_prose(spec: &str) -> Value {
     let spec = value.as_object_mut().unwrap();
     spec.remove("name");
     spec.remove("description");
+    // Where editors find the schema, not part of the connector.
+    spec.remove("$schema");
     spec["client"].as_object_mut().unwrap().remove("retry");
     spec["client"]["auth"]["api_key"] = json!("dlt.secrets[\"api_key\"]");
     for resource in spec["resources"].as_array_mut().unwrap() {

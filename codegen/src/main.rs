@@ -83,6 +83,12 @@ enum Command {
         #[arg(long, value_name = "K", default_value_t = 0)]
         throttle_every: u64,
     },
+    /// Print the JSON Schema of the spec format, for editors (needs the `schema`
+    /// feature).
+    ///
+    /// Point an editor at it from a YAML spec with a first line
+    /// `# yaml-language-server: $schema=PATH`, or from a JSON spec with a `"$schema"` key.
+    Schema,
 }
 
 #[derive(clap::Args)]
@@ -113,6 +119,7 @@ fn main() -> ExitCode {
             fail_every,
             throttle_every,
         } => mock(&spec, port, records, fail_every, throttle_every),
+        Command::Schema => schema(),
     };
     match result {
         Ok(code) => code,
@@ -320,6 +327,18 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn repository_root(path: &Path) -> Option<&Path> {
     path.ancestors().find(|dir| dir.join(".git").exists())
+}
+
+#[cfg(feature = "schema")]
+fn schema() -> anyhow::Result<ExitCode> {
+    let schema = connectorgen::spec::spec_schema();
+    println!("{}", serde_json::to_string_pretty(&schema)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "schema"))]
+fn schema() -> anyhow::Result<ExitCode> {
+    bail!("this connectorgen was built without the `schema` feature: cargo run -p connectorgen --features schema -- schema")
 }
 
 #[cfg(feature = "mock")]

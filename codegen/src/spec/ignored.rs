@@ -8,7 +8,7 @@ use crate::diagnostics::Problem;
 use serde_json::Value;
 
 /// Resource keys (also in `resource_defaults`), with what connectorgen does instead.
-const RESOURCE_KEYS: &[(&str, &str)] = &[
+pub(super) const RESOURCE_KEYS: &[(&str, &str)] = &[
     (
         "parallelized",
         "connectorgen fetches the children of many parents at once by itself (`Config::fan_out`)",
@@ -40,7 +40,7 @@ const RESOURCE_KEYS: &[(&str, &str)] = &[
 ];
 
 /// Column hints, with what connectorgen does instead; `x-*` hints are ignored too.
-const COLUMN_KEYS: &[(&str, &str)] = &[
+pub(super) const COLUMN_KEYS: &[(&str, &str)] = &[
     (
         "dedup_sort",
         "duplicates of a primary key within one load keep the last record",

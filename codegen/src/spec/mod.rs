@@ -6,9 +6,13 @@ mod load;
 mod locate;
 mod path;
 pub mod raw;
+#[cfg(feature = "schema")]
+mod schema;
 mod yaml;
 
 pub use load::{load, Document, Format, Loaded};
+#[cfg(feature = "schema")]
+pub use schema::spec_schema;
 
 /// A value tree as YAML text.
 pub(crate) fn to_yaml(value: &serde_json::Value) -> String {
