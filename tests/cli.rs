@@ -19,7 +19,7 @@ fn connectorgen() -> Command {
                 "-p",
                 "connectorgen",
                 "--features",
-                "mock,schema",
+                "mock,schema,infer",
                 "--bin",
                 "connectorgen",
             ],

@@ -183,7 +183,7 @@ fn the_command_line_refuses_them_with_exit_2() {
             "-p",
             "connectorgen",
             "--features",
-            "mock,schema",
+            "mock,schema,infer",
         ])
         .args(["--bin", "connectorgen"])
         .current_dir(WORKSPACE)

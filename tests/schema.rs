@@ -44,7 +44,7 @@ fn the_checked_in_schema_is_what_connectorgen_schema_prints() {
             "-p",
             "connectorgen",
             "--features",
-            "mock,schema",
+            "mock,schema,infer",
         ])
         .args(["--", "schema"])
         .current_dir(WORKSPACE)

@@ -17,6 +17,8 @@ pub mod emit;
 mod escape;
 mod format;
 pub mod import;
+#[cfg(feature = "infer")]
+pub mod infer;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod model;

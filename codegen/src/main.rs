@@ -83,6 +83,26 @@ enum Command {
         #[arg(long, value_name = "K", default_value_t = 0)]
         throttle_every: u64,
     },
+    /// Propose `columns` from live responses (needs the `infer` feature).
+    ///
+    /// Fetches up to --pages pages of every top-level resource, with the spec's auth
+    /// (secrets from the same environment variables as the generated `Config`),
+    /// paginator and data selector, and prints what every field showed against the
+    /// spec's columns. With --write, writes the spec with the proposed columns next to
+    /// it, as <stem>.inferred.yaml (or .json).
+    Infer {
+        /// The spec file.
+        spec: PathBuf,
+        /// Use this base URL instead of the spec's (a staging API, `connectorgen mock`).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Pages of each resource, at most.
+        #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+        pages: u16,
+        /// Write the spec with the proposed columns.
+        #[arg(long)]
+        write: bool,
+    },
     /// Print the JSON Schema of the spec format, for editors (needs the `schema`
     /// feature).
     ///
@@ -120,6 +140,12 @@ fn main() -> ExitCode {
             throttle_every,
         } => mock(&spec, port, records, fail_every, throttle_every),
         Command::Schema => schema(),
+        Command::Infer {
+            spec,
+            base_url,
+            pages,
+            write,
+        } => infer(&spec, base_url, pages.into(), write),
     };
     match result {
         Ok(code) => code,
@@ -327,6 +353,37 @@ fn normalize(path: &Path) -> PathBuf {
 
 fn repository_root(path: &Path) -> Option<&Path> {
     path.ancestors().find(|dir| dir.join(".git").exists())
+}
+
+#[cfg(feature = "infer")]
+fn infer(
+    spec: &Path,
+    base_url: Option<String>,
+    pages: usize,
+    write: bool,
+) -> anyhow::Result<ExitCode> {
+    let connector = connectorgen::load(spec)?;
+    let options = connectorgen::infer::Options { base_url, pages };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let proposals = runtime
+        .block_on(connectorgen::infer::infer(&connector, &options))
+        .map_err(|e| anyhow::anyhow!("{}", connectorgen_runtime::mask_secrets(&e.to_string())))?;
+    for proposal in &proposals {
+        print!("{}", proposal.report());
+    }
+    if write {
+        let path = connectorgen::infer::write_spec(spec, &proposals)?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "infer"))]
+fn infer(_: &Path, _: Option<String>, _: usize, _: bool) -> anyhow::Result<ExitCode> {
+    bail!("this connectorgen was built without the `infer` feature: cargo run -p connectorgen --features infer -- infer SPEC")
 }
 
 #[cfg(feature = "schema")]
