@@ -22,6 +22,7 @@ pub mod infer;
 #[cfg(feature = "mock")]
 pub mod mock;
 pub mod model;
+pub mod openapi;
 mod pipeline;
 mod sanitize;
 pub mod spec;

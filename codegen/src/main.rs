@@ -83,6 +83,18 @@ enum Command {
         #[arg(long, value_name = "K", default_value_t = 0)]
         throttle_every: u64,
     },
+    /// Write a spec from an OpenAPI 3.0 or 3.1 document (YAML or JSON).
+    ///
+    /// Base URL, auth, one resource per GET endpoint with its records, paginator,
+    /// primary key, parent and typed columns. What had to be guessed is listed on
+    /// stderr and as comments at the top of the spec. With --out, the spec is validated.
+    Openapi {
+        /// The OpenAPI document.
+        document: PathBuf,
+        /// Where to write the spec (default: stdout).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Propose `columns` from live responses (needs the `infer` feature).
     ///
     /// Fetches up to --pages pages of every top-level resource, with the spec's auth
@@ -140,6 +152,7 @@ fn main() -> ExitCode {
             throttle_every,
         } => mock(&spec, port, records, fail_every, throttle_every),
         Command::Schema => schema(),
+        Command::Openapi { document, out } => openapi(&document, out.as_deref()),
         Command::Infer {
             spec,
             base_url,
@@ -241,6 +254,28 @@ fn import(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
         }
     }
     let source = file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let yaml = imported.yaml(&source);
+    let Some(out) = out else {
+        print!("{yaml}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("wrote {}", out.display());
+    validate(&[out.to_owned()])
+}
+
+fn openapi(document: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let imported = connectorgen::openapi::import(document)?;
+    for guess in &imported.guesses {
+        eprintln!("guessed: {guess}");
+    }
+    for skipped in &imported.skipped {
+        eprintln!("left out: {skipped}");
+    }
+    let source = document
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
