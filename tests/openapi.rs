@@ -107,6 +107,7 @@ fn a_page_number_api_in_openapi_3_1() {
         projects["columns"]["budget"],
         json!({"data_type": "decimal"})
     );
+    // The child comes first in the document; it is matched all the same.
     let issues = resource(&spec, "issues");
     assert_eq!(
         issues["endpoint"]["path"],

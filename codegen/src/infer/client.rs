@@ -158,15 +158,19 @@ pub(super) fn endpoint(resource: &Resource) -> &'static rt::Endpoint {
     }))
 }
 
-/// A secret from the environment variable the generated `Config::from_env` reads.
+/// A secret as the generated `Config::from_env` reads it: its environment variable,
+/// else, for a secret the spec names as dlt does, dlt's variable or `.dlt/secrets.toml`.
 fn secret(connector: &Connector, name: &str) -> rt::Result<rt::Secret> {
-    let var = connector
-        .settings
-        .iter()
-        .find(|s| s.field == name)
-        .map(|s| s.env_var.clone())
-        .unwrap_or_else(|| name.to_ascii_uppercase());
-    rt::env::secret(&var)
+    let Some(setting) = connector.settings.iter().find(|s| s.field == name) else {
+        return rt::env::secret(&name.to_ascii_uppercase());
+    };
+    match &setting.kind {
+        model::SettingKind::Secret {
+            dlt_name: Some(dlt),
+            ..
+        } => rt::env::secret_or_dlt(&setting.env_var, dlt),
+        _ => rt::env::secret(&setting.env_var),
+    }
 }
 
 fn credential(connector: &Connector, credential: &Credential) -> rt::Result<rt::Secret> {
@@ -218,7 +222,20 @@ fn auth(connector: &Connector, auth: &Auth) -> rt::Result<rt::Auth> {
 /// The client of a connector, its secrets from the environment as `Config::from_env`
 /// reads them; `base_url` replaces the spec's.
 pub(super) fn client(connector: &Connector, base_url: Option<&str>) -> rt::Result<rt::Client> {
-    let base_url = base_url.unwrap_or(&connector.base_url);
+    let base_url = match base_url {
+        Some(url) => url.to_owned(),
+        None => {
+            // `https://{company}.example.com`: each part from its environment variable.
+            let parts = connector
+                .settings
+                .iter()
+                .filter(|s| s.kind == model::SettingKind::BaseUrlPart)
+                .map(|s| Ok((s.field.as_str(), rt::env::required(&s.env_var)?)))
+                .collect::<rt::Result<Vec<_>>>()?;
+            let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            rt::ClientConfig::fill_base_url(&connector.base_url, &parts)?
+        }
+    };
     let mut config = rt::ClientConfig::new(base_url);
     config.auth = auth(connector, &connector.auth)?;
     config.endpoint_auth = connector
@@ -228,6 +245,24 @@ pub(super) fn client(connector: &Connector, base_url: Option<&str>) -> rt::Resul
         .map(|(r, a)| Ok((leak(&r.name), auth(connector, a)?)))
         .collect::<rt::Result<_>>()?;
     config.headers = connector.headers.clone();
-    config.retry.max_retries = 2;
+    // The spec's retry policy and timeout, as the generated `Config` has them.
+    let retry = &connector.retry;
+    if let Some(statuses) = &retry.statuses {
+        config.retry.statuses = statuses.clone();
+    }
+    if let Some(max_retries) = retry.max_retries {
+        config.retry.max_retries = max_retries;
+    }
+    if let Some(factor) = retry.backoff_factor {
+        config.retry.backoff_factor = factor;
+    }
+    if let Some(max_delay) = retry.max_delay {
+        config.retry.max_delay = std::time::Duration::from_secs_f64(max_delay);
+    }
+    if let Some(millis) = connector.timeout_millis {
+        config.timeout = std::time::Duration::from_millis(millis);
+    }
+    // One request at a time: at most one page past `--pages` is asked for.
+    config.concurrency = 1;
     rt::Client::new(config)
 }

@@ -104,6 +104,11 @@ impl Proposal {
                 "never null".to_owned()
             };
             let line = match self.declared.iter().find(|(n, _, _)| n == name) {
+                // Declared never null, and null or missing here: such a record would
+                // not deserialize.
+                Some((_, declared, false)) if field.nullable() => format!(
+                    "~ {name}: declared {declared} and not nullable, seen {seen}, {nullable}"
+                ),
                 Some((_, declared, _)) if *declared == seen => {
                     format!("= {name}: {seen}, {nullable}")
                 }
@@ -136,14 +141,19 @@ impl Proposal {
     }
 
     /// The `columns` to write: those declared, as they are, then every field not
-    /// declared, with its type (`nullable: false` where it was in every record).
+    /// declared, with its type (`nullable: false` where it was in every record). Nested
+    /// fields are left out: undeclared, they load as dlt lays them out (child columns, a
+    /// child table) rather than as one `json` column.
     pub fn columns(&self, declared: Option<&Value>) -> Value {
         let mut columns = match declared {
             Some(Value::Object(map)) => map.clone(),
             _ => serde_json::Map::new(),
         };
         for (name, field) in &self.observed.fields {
-            if columns.contains_key(name) || self.declared.iter().any(|(n, _, _)| n == name) {
+            if columns.contains_key(name)
+                || self.declared.iter().any(|(n, _, _)| n == name)
+                || field.data_type() == columns::Seen::Json
+            {
                 continue;
             }
             let mut column = json!({ "data_type": field.data_type().name() });
@@ -185,6 +195,17 @@ pub fn write_spec(
             ),
             ),
         };
+    // The line that points editors to the schema stays first.
+    let schema_line = loaded
+        .document
+        .text
+        .lines()
+        .next()
+        .filter(|line| line.starts_with("# yaml-language-server:"));
+    let text = match (schema_line, loaded.document.format) {
+        (Some(line), crate::spec::Format::Yaml) => format!("{line}\n{text}"),
+        _ => text,
+    };
     let path = spec.with_file_name(name);
     std::fs::write(&path, text).map_err(|source| crate::Error::Io {
         path: path.clone(),

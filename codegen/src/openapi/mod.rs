@@ -34,7 +34,10 @@ impl Imported {
     /// The spec as YAML, under comments naming the source, the guesses and what was
     /// left out.
     pub fn yaml(&self, source: &str) -> String {
-        let mut out = format!("# Imported from {source} by connectorgen openapi.\n");
+        let mut out = format!(
+            "# Imported from {} by connectorgen openapi.\n",
+            crate::escape::comment(source)
+        );
         if !self.guesses.is_empty() {
             out.push_str("# Guessed (check these):\n");
             for guess in &self.guesses {
@@ -122,6 +125,12 @@ fn base_url(doc: &Value, imported: &mut Imported) -> String {
                 .unwrap_or_default();
             url = url.replace(&format!("{{{name}}}"), value);
         }
+    }
+    if url.starts_with('/') {
+        imported.guesses.push(format!(
+            "base_url: `servers` gives only a path, {url}; the host is a placeholder"
+        ));
+        url = format!("https://api.example.com{url}");
     }
     if doc
         .get("servers")
@@ -212,7 +221,11 @@ fn resources(doc: &Value, imported: &mut Imported) -> Vec<Value> {
     // Resource names and the list paths they came from, to match children to parents.
     let mut lists: Vec<(String, String, Vec<String>)> = Vec::new();
     let mut resources = Vec::new();
-    for (path, item) in paths {
+    // List endpoints first, so that a child finds its parent whatever the order of the
+    // document (the sort is stable: the document's order otherwise).
+    let mut ordered: Vec<(&String, &Value)> = paths.iter().collect();
+    ordered.sort_by_key(|(path, _)| path.contains('{'));
+    for (path, item) in ordered {
         let Some(get) = item.get("get") else { continue };
         let Some(answer) = success_schema(doc, get) else {
             imported
@@ -239,7 +252,8 @@ fn resources(doc: &Value, imported: &mut Imported) -> Vec<Value> {
             endpoint.insert("data_selector".into(), json!(selector));
         }
         let paginator = if is_list {
-            paginate::detect(doc, get, &answer, &name, imported)
+            let selector = selector.as_deref().unwrap_or("$");
+            paginate::detect(doc, (item, get), &answer, (&name, selector), imported)
         } else {
             json!("single_page")
         };

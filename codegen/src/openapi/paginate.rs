@@ -4,12 +4,11 @@
 use super::{schema, Imported};
 use serde_json::{json, Value};
 
-/// Query parameter names of the operation, `$ref`s followed.
-fn params(doc: &Value, operation: &Value) -> Vec<(String, Value)> {
-    operation
-        .get("parameters")
-        .and_then(Value::as_array)
+/// Query parameters of the operation and of its path, `$ref`s followed.
+fn params(doc: &Value, item: &Value, operation: &Value) -> Vec<(String, Value)> {
+    [item, operation]
         .into_iter()
+        .filter_map(|at| at.get("parameters").and_then(Value::as_array))
         .flatten()
         .map(|p| schema::resolve(doc, p))
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
@@ -49,14 +48,16 @@ fn default_of(param: &Value) -> Option<u64> {
     param.pointer("/schema/default").and_then(Value::as_u64)
 }
 
+/// The paginator of the list endpoint `operation` (of path item `item`); `name` and
+/// `selector` are the resource's and its records'.
 pub(super) fn detect(
     doc: &Value,
-    operation: &Value,
+    (item, operation): (&Value, &Value),
     answer: &Value,
-    name: &str,
+    (name, selector): (&str, &str),
     imported: &mut Imported,
 ) -> Value {
-    let params = params(doc, operation);
+    let params = params(doc, item, operation);
     let declares_link = operation
         .get("responses")
         .and_then(Value::as_object)
@@ -162,7 +163,8 @@ pub(super) fn detect(
             (Some(path), _, _) => paginator["cursor_path"] = json!(path),
             // Stripe's way: the id of the last record, while `has_more`.
             (None, "starting_after", Some(more)) => {
-                paginator["cursor_path"] = json!("data[-1].id");
+                paginator["cursor_path"] =
+                    json!(format!("{}[-1].id", selector.trim_start_matches("$.")));
                 paginator["has_more_path"] = json!(more);
                 imported
                     .guesses

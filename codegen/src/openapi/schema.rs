@@ -24,8 +24,13 @@ pub(super) fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
 }
 
 /// The schema with `$ref`s followed and `allOf` merged into one object schema
-/// (properties and `required` of every part).
+/// (properties and `required` of the schema and of every part).
 pub(super) fn flatten(doc: &Value, schema: &Value) -> Value {
+    flatten_at(doc, schema, 0)
+}
+
+/// [`flatten`], `depth` parts deep: a part that includes itself ends there.
+fn flatten_at(doc: &Value, schema: &Value, depth: usize) -> Value {
     let schema = resolve(doc, schema);
     let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
         return schema.clone();
@@ -36,9 +41,12 @@ pub(super) fn flatten(doc: &Value, schema: &Value) -> Value {
     };
     merged.remove("allOf");
     let mut properties = Map::new();
-    let mut required: Vec<Value> = Vec::new();
-    for part in parts {
-        let part = flatten(doc, part);
+    let mut required: Vec<Value> = match merged.get("required") {
+        Some(Value::Array(own)) => own.clone(),
+        _ => Vec::new(),
+    };
+    for part in parts.iter().filter(|_| depth < 32) {
+        let part = flatten_at(doc, part, depth + 1);
         if let Some(Value::Object(props)) = part.get("properties") {
             properties.extend(props.clone());
         }
@@ -97,6 +105,13 @@ pub(super) fn is_array(doc: &Value, schema: &Value) -> bool {
 
 /// dlt's data type for a property schema.
 pub(super) fn data_type(doc: &Value, schema: &Value) -> &'static str {
+    data_type_at(doc, schema, 0)
+}
+
+fn data_type_at(doc: &Value, schema: &Value, depth: usize) -> &'static str {
+    if depth > 32 {
+        return "json";
+    }
     let schema = flatten(doc, schema);
     // A `oneOf`/`anyOf` of one type and null is that type.
     if let Some(branch) = ["oneOf", "anyOf"].iter().find_map(|key| {
@@ -107,7 +122,7 @@ pub(super) fn data_type(doc: &Value, schema: &Value) -> &'static str {
             .collect();
         (typed.len() == 1).then(|| typed[0].clone())
     }) {
-        return data_type(doc, &branch);
+        return data_type_at(doc, &branch, depth + 1);
     }
     let format = schema
         .get("format")
@@ -166,5 +181,11 @@ mod tests {
             resolve(&doc, &json!({"$ref": "#/components/schemas/Loop"})),
             &Value::Null
         );
+        // A schema whose `allOf` includes itself ends; its own `required` is kept.
+        let doc = json!({"components": {"schemas": {"Node": {
+            "required": ["id"], "properties": {"id": {"type": "integer"}},
+            "allOf": [{"$ref": "#/components/schemas/Node"}]}}}});
+        let node = flatten(&doc, &json!({"$ref": "#/components/schemas/Node"}));
+        assert!(node["required"].as_array().unwrap().contains(&json!("id")));
     }
 }

@@ -159,7 +159,8 @@ pub struct PaginatorSpec {
     pub offset_param: Option<String>,
     /// offset: the query parameter of the limit (default `limit`).
     pub limit_param: Option<String>,
-    /// `Some(None)`: written as `total_path: null`, which turns the total rule off.
+    /// JSONPath to the total in a response; `null` turns the total rule off.
+    // `Some(None)`: written as `total_path: null`.
     #[serde(default, deserialize_with = "explicit_null")]
     pub total_path: Option<Option<String>>,
     /// offset: stop before this offset.
@@ -168,7 +169,9 @@ pub struct PaginatorSpec {
     pub stop_after_empty_page: Option<bool>,
     /// JSONPath to a flag that says whether more pages follow.
     pub has_more_path: Option<String>,
+    /// offset: where in the JSON body to send the offset, instead of a parameter.
     pub offset_body_path: Option<String>,
+    /// offset: where in the JSON body to send the limit, instead of a parameter.
     pub limit_body_path: Option<String>,
     /// page_number: the number of the first page (default 0).
     pub base_page: Option<u64>,
@@ -176,6 +179,7 @@ pub struct PaginatorSpec {
     pub page: Option<u64>,
     /// page_number: the query parameter (default `page`).
     pub page_param: Option<String>,
+    /// page_number: where in the JSON body to send the page, instead of a parameter.
     pub page_body_path: Option<String>,
     /// page_number: stop before this page.
     pub maximum_page: Option<u64>,
