@@ -1,40 +1,15 @@
 //! The `connectorgen` command: generate, check, validate; and a crate it generates from
 //! someone else's spec, built outside this workspace, run against a local server.
 
-use connectorgen_e2e::{param, Fault, OffsetApi};
+use connectorgen_e2e::{param, target_dir, Fault, OffsetApi};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
 
 const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
 
-/// The `connectorgen` binary, built once per test run.
 fn connectorgen() -> Command {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let binary = BUILT.get_or_init(|| {
-        cargo(
-            &[
-                "build",
-                "-p",
-                "connectorgen",
-                "--features",
-                "mock,schema,infer",
-                "--bin",
-                "connectorgen",
-            ],
-            Path::new(WORKSPACE),
-            None,
-        );
-        target_dir().join("debug/connectorgen")
-    });
-    Command::new(binary)
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(WORKSPACE).join("target"))
+    connectorgen_e2e::connectorgen_command()
 }
 
 fn cargo(args: &[&str], dir: &Path, target: Option<&Path>) {
@@ -663,20 +638,7 @@ fn the_mock_serves_a_spec_and_the_program_syncs_it_into_sqlite_and_files() {
         .to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 
-    cargo(
-        &[
-            "build",
-            "-p",
-            "events-connector",
-            "--features",
-            "cli",
-            "--bin",
-            "events",
-        ],
-        Path::new(WORKSPACE),
-        None,
-    );
-    let program = target_dir().join("debug/events");
+    let program = connectorgen_e2e::events_program();
     let dir = tempfile::tempdir().unwrap();
     let sync = |key: &str, destination: &str| -> Output {
         Command::new(&program)

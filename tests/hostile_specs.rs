@@ -6,16 +6,11 @@
 //! (build.rs of tests/buildrs-example compiles the same spec, and CI runs clippy on it.)
 
 use connectorgen::RuntimeSource;
+use connectorgen_e2e::{connectorgen_command, target_dir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(WORKSPACE).join("target"))
-}
 
 /// Generates the crate of `spec` into `dir`, as `connectorgen generate` does.
 fn generate(spec: &Path, dir: &Path) -> Vec<(PathBuf, String)> {
@@ -176,23 +171,9 @@ fn what_cannot_work_is_refused_with_a_located_message() {
 
 #[test]
 fn the_command_line_refuses_them_with_exit_2() {
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            "connectorgen",
-            "--features",
-            "mock,schema,infer",
-        ])
-        .args(["--bin", "connectorgen"])
-        .current_dir(WORKSPACE)
-        .status()
-        .unwrap();
-    assert!(status.success());
     let dir = tempfile::tempdir().unwrap();
     for (path, expected) in refused_specs(dir.path()) {
-        let output = Command::new(target_dir().join("debug/connectorgen"))
+        let output = connectorgen_command()
             .arg("validate")
             .arg(&path)
             .output()

@@ -190,26 +190,9 @@ fn the_applied_scheme_of_several_a_single_object_and_what_is_left_out() {
 
 #[test]
 fn the_command_writes_a_spec_that_validates_and_lists_its_guesses() {
-    let status = std::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-q",
-            "-p",
-            "connectorgen",
-            "--features",
-            "mock,schema,infer",
-        ])
-        .args(["--bin", "connectorgen"])
-        .current_dir(WORKSPACE)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| Path::new(WORKSPACE).join("target"));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("pets.yaml");
-    let output = std::process::Command::new(target.join("debug/connectorgen"))
+    let output = connectorgen_e2e::connectorgen_command()
         .args(["openapi", "tests/openapi/petstore.yaml", "--out"])
         .arg(&out)
         .current_dir(WORKSPACE)

@@ -4,7 +4,6 @@
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -37,17 +36,8 @@ fn specs_in(dir: &str) -> Vec<PathBuf> {
 
 #[test]
 fn the_checked_in_schema_is_what_connectorgen_schema_prints() {
-    let printed = Command::new(env!("CARGO"))
-        .args([
-            "run",
-            "-q",
-            "-p",
-            "connectorgen",
-            "--features",
-            "mock,schema,infer",
-        ])
-        .args(["--", "schema"])
-        .current_dir(WORKSPACE)
+    let printed = connectorgen_e2e::connectorgen_command()
+        .arg("schema")
         .output()
         .unwrap();
     assert!(

@@ -253,18 +253,7 @@ fn import(file: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             eprintln!("  hint: {hint}");
         }
     }
-    let source = file
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let yaml = imported.yaml(&source);
-    let Some(out) = out else {
-        print!("{yaml}");
-        return Ok(ExitCode::SUCCESS);
-    };
-    std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?;
-    eprintln!("wrote {}", out.display());
-    validate(&[out.to_owned()])
+    put_spec(&imported.yaml(&file_name(file)), out)
 }
 
 fn openapi(document: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
@@ -275,16 +264,23 @@ fn openapi(document: &Path, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     for skipped in &imported.skipped {
         eprintln!("left out: {skipped}");
     }
-    let source = document
-        .file_name()
+    put_spec(&imported.yaml(&file_name(document)), out)
+}
+
+/// A path's file name, for the comment naming a spec's source.
+fn file_name(path: &Path) -> String {
+    path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let yaml = imported.yaml(&source);
+        .unwrap_or_default()
+}
+
+/// A spec written by `import` or `openapi`: on stdout, or to `out` and validated there.
+fn put_spec(yaml: &str, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let Some(out) = out else {
         print!("{yaml}");
         return Ok(ExitCode::SUCCESS);
     };
-    std::fs::write(out, &yaml).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(out, yaml).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!("wrote {}", out.display());
     validate(&[out.to_owned()])
 }

@@ -274,24 +274,68 @@ pub fn peak_rss_mib() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-/// The generated `events` program (api key in the query), built as a user builds it.
-pub fn events_program() -> std::path::PathBuf {
-    let workspace = env!("CARGO_MANIFEST_DIR");
+/// Where cargo builds this workspace.
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+}
+
+/// Builds a binary of this workspace as a user would (`cargo build ARGS`), once per
+/// test process and arguments; its path under `target/debug`.
+fn built(args: &[&str], binary: &str) -> std::path::PathBuf {
     let output = std::process::Command::new(env!("CARGO"))
-        .args(["build", "-p", "events-connector", "--features", "cli"])
-        .args(["--bin", "events"])
-        .current_dir(workspace)
+        .arg("build")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     assert!(
         output.status.success(),
-        "{}",
+        "cargo build {args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(workspace).join("target"))
-        .join("debug/events")
+    target_dir().join("debug").join(binary)
+}
+
+/// The generated `events` program (api key in the query), built as a user builds it.
+pub fn events_program() -> std::path::PathBuf {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            built(
+                &[
+                    "-p",
+                    "events-connector",
+                    "--features",
+                    "cli",
+                    "--bin",
+                    "events",
+                ],
+                "events",
+            )
+        })
+        .clone()
+}
+
+/// The `connectorgen` binary, with the features the workspace's tests build it with
+/// (so that it is compiled once).
+pub fn connectorgen_command() -> std::process::Command {
+    static BUILT: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let binary = BUILT.get_or_init(|| {
+        built(
+            &[
+                "-p",
+                "connectorgen",
+                "--features",
+                "mock,schema,infer",
+                "--bin",
+                "connectorgen",
+            ],
+            "connectorgen",
+        )
+    });
+    std::process::Command::new(binary)
 }
 
 /// A log sink shared with the test that reads it: give clones to a subscriber's

@@ -71,18 +71,11 @@ pub fn page(resource: &Resource, request: &Request<'_>, seed: u64, total: u64) -
         }
     };
     let size_from_params = || {
-        [
-            "limit",
-            "per_page",
-            "page_size",
-            "pageSize",
-            "size",
-            "count",
-        ]
-        .iter()
-        .find_map(|name| request.query.get(*name)?.parse::<u64>().ok())
-        .unwrap_or(PAGE_SIZE)
-        .max(1)
+        crate::model::PAGE_SIZE_PARAMS
+            .iter()
+            .find_map(|name| request.query.get(*name)?.parse::<u64>().ok())
+            .unwrap_or(PAGE_SIZE)
+            .max(1)
     };
     let mut extra: Vec<(String, Value)> = Vec::new();
     let mut headers = Vec::new();

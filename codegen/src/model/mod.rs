@@ -412,6 +412,17 @@ pub struct Cursor {
     pub stop_after_empty_page: bool,
 }
 
+/// Query parameters APIs commonly take the page size in: what `openapi` reads as the
+/// limit of an offset API, and what the mock reads the page size from.
+pub const PAGE_SIZE_PARAMS: &[&str] = &[
+    "limit",
+    "per_page",
+    "page_size",
+    "pageSize",
+    "size",
+    "count",
+];
+
 impl Paginator {
     /// A one-line description, for READMEs.
     pub fn describe(&self) -> String {

@@ -87,17 +87,7 @@ pub(super) fn detect(
         ],
     );
     let has_more = field(doc, answer, &["has_more", "hasMore", "more"]);
-    let limit = find(
-        &params,
-        &[
-            "limit",
-            "per_page",
-            "page_size",
-            "pageSize",
-            "size",
-            "count",
-        ],
-    );
+    let limit = find(&params, crate::model::PAGE_SIZE_PARAMS);
     if let Some((offset, _)) = find(&params, &["offset", "skip", "start"]) {
         let (limit_param, limit_value) = match limit {
             Some((p, schema)) => (p.clone(), default_of(schema).unwrap_or(100)),
