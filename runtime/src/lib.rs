@@ -36,6 +36,7 @@ pub use error::{Error, Result};
 pub use incremental::{IncrementalRecords, IncrementalState, StateHandle};
 pub use mask::{mask_secrets, MaskedWriter};
 pub use paginate::Paginator;
+pub use record::Extra;
 pub use resource::{MergeStrategy, Resource, WriteDisposition};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -28,7 +28,7 @@ pub fn record(resource: &Resource) -> TokenStream {
             #(#fields)*
             /// Fields the spec does not declare, exactly as the API sent them.
             #[serde(flatten)]
-            pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+            pub extra: rt::Extra,
         }
 
         #deserialize
@@ -85,8 +85,9 @@ fn field(field: &Field) -> TokenStream {
 }
 
 /// `Deserialize` of a record, field by field: a declared field into its typed slot
-/// (a nullable one may be missing as well as null), any other into `extra`, with no
-/// buffering of the whole record (what `#[serde(flatten)]` would do). Helper names
+/// (a nullable one may be missing as well as null), any other written into `extra`'s
+/// buffer as JSON, with no buffering of the whole record (what `#[serde(flatten)]`
+/// would do) and no `Value` made for it. Helper names
 /// start with `__`, which no field name can.
 fn deserialize(resource: &Resource) -> TokenStream {
     let name = ident(&resource.type_name);
@@ -114,8 +115,7 @@ fn deserialize(resource: &Resource) -> TokenStream {
         }
     });
     let undeclared = quote! {
-        let value = __map.next_value()?;
-        extra.insert(__key.into_string(), value);
+        __map.next_value_seed(extra.field(__key.as_str()))?;
     };
     // Without declared fields, every field is undeclared: no `match` to write.
     let each_field = if resource.fields.is_empty() {
@@ -149,13 +149,13 @@ fn deserialize(resource: &Resource) -> TokenStream {
                         mut __map: __A,
                     ) -> std::result::Result<#name, __A::Error> {
                         #(#slots)*
-                        let mut extra = rt::serde_json::Map::new();
+                        let mut extra = rt::record::ExtraBuilder::default();
                         while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                             #each_field
                         }
                         Ok(#name {
                             #(#inits)*
-                            extra,
+                            extra: extra.finish(),
                         })
                     }
                 }

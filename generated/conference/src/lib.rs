@@ -327,7 +327,7 @@ pub struct Event {
     pub updated_at: rt::chrono::DateTime<rt::chrono::Utc>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Event {
@@ -351,7 +351,7 @@ impl<'de> rt::serde::Deserialize<'de> for Event {
                 let mut name = None;
                 let mut starts_at = None;
                 let mut updated_at = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -359,8 +359,7 @@ impl<'de> rt::serde::Deserialize<'de> for Event {
                         "starts_at" => starts_at = __map.next_value()?,
                         "updated_at" => updated_at = Some(__map.next_value()?),
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -370,7 +369,7 @@ impl<'de> rt::serde::Deserialize<'de> for Event {
                     starts_at,
                     updated_at: updated_at
                         .ok_or_else(|| rt::record::missing("updated_at"))?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -411,7 +410,7 @@ pub struct EventAttendee {
     pub events_id: i64,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for EventAttendee {
@@ -435,7 +434,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventAttendee {
                 let mut email = None;
                 let mut checked_in = None;
                 let mut events_id = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -443,8 +442,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventAttendee {
                         "checked_in" => checked_in = __map.next_value()?,
                         "_events_id" => events_id = Some(__map.next_value()?),
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -454,7 +452,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventAttendee {
                     checked_in,
                     events_id: events_id
                         .ok_or_else(|| rt::record::missing("_events_id"))?,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

@@ -301,7 +301,7 @@ pub struct Contact {
     pub updated_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Contact {
@@ -324,15 +324,14 @@ impl<'de> rt::serde::Deserialize<'de> for Contact {
                 let mut id = None;
                 let mut email = None;
                 let mut updated_at = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "email" => email = __map.next_value()?,
                         "updated_at" => updated_at = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -340,7 +339,7 @@ impl<'de> rt::serde::Deserialize<'de> for Contact {
                     id: id.ok_or_else(|| rt::record::missing("id"))?,
                     email,
                     updated_at,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -376,7 +375,7 @@ pub struct Company {
     pub employees: Option<i64>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Company {
@@ -399,15 +398,14 @@ impl<'de> rt::serde::Deserialize<'de> for Company {
                 let mut id = None;
                 let mut name = None;
                 let mut employees = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "name" => name = __map.next_value()?,
                         "employees" => employees = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -415,7 +413,7 @@ impl<'de> rt::serde::Deserialize<'de> for Company {
                     id: id.ok_or_else(|| rt::record::missing("id"))?,
                     name,
                     employees,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

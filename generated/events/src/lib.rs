@@ -251,7 +251,7 @@ pub struct EventData {
     pub end_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for EventData {
@@ -275,7 +275,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventData {
                 let mut name = None;
                 let mut start_time = None;
                 let mut end_time = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -283,8 +283,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventData {
                         "start_time" => start_time = __map.next_value()?,
                         "end_time" => end_time = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -293,7 +292,7 @@ impl<'de> rt::serde::Deserialize<'de> for EventData {
                     name,
                     start_time,
                     end_time,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

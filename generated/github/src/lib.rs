@@ -304,7 +304,7 @@ pub struct Issue {
     pub labels: Option<rt::serde_json::Value>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Issue {
@@ -331,7 +331,7 @@ impl<'de> rt::serde::Deserialize<'de> for Issue {
                 let mut created_at = None;
                 let mut closed_at = None;
                 let mut labels = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -342,8 +342,7 @@ impl<'de> rt::serde::Deserialize<'de> for Issue {
                         "closed_at" => closed_at = __map.next_value()?,
                         "labels" => labels = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -355,7 +354,7 @@ impl<'de> rt::serde::Deserialize<'de> for Issue {
                     created_at,
                     closed_at,
                     labels,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -391,7 +390,7 @@ pub struct Repository {
     pub stargazers_count: Option<i64>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Repository {
@@ -414,15 +413,14 @@ impl<'de> rt::serde::Deserialize<'de> for Repository {
                 let mut id = None;
                 let mut full_name = None;
                 let mut stargazers_count = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "full_name" => full_name = __map.next_value()?,
                         "stargazers_count" => stargazers_count = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -430,7 +428,7 @@ impl<'de> rt::serde::Deserialize<'de> for Repository {
                     id: id.ok_or_else(|| rt::record::missing("id"))?,
                     full_name,
                     stargazers_count,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

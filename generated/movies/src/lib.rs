@@ -298,7 +298,7 @@ pub struct Popular {
     pub adult: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Popular {
@@ -323,7 +323,7 @@ impl<'de> rt::serde::Deserialize<'de> for Popular {
                 let mut release_date = None;
                 let mut vote_average = None;
                 let mut adult = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -332,8 +332,7 @@ impl<'de> rt::serde::Deserialize<'de> for Popular {
                         "vote_average" => vote_average = __map.next_value()?,
                         "adult" => adult = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -343,7 +342,7 @@ impl<'de> rt::serde::Deserialize<'de> for Popular {
                     release_date,
                     vote_average,
                     adult,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -381,7 +380,7 @@ pub struct TopRated {
     pub adult: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for TopRated {
@@ -406,7 +405,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopRated {
                 let mut release_date = None;
                 let mut vote_average = None;
                 let mut adult = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -415,8 +414,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopRated {
                         "vote_average" => vote_average = __map.next_value()?,
                         "adult" => adult = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -426,7 +424,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopRated {
                     release_date,
                     vote_average,
                     adult,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

@@ -244,7 +244,7 @@ pub struct ResourceName {
     pub status: Option<String>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for ResourceName {
@@ -267,15 +267,14 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceName {
                 let mut id = None;
                 let mut name = None;
                 let mut status = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "name" => name = __map.next_value()?,
                         "status" => status = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -283,7 +282,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceName {
                     id: id.ok_or_else(|| rt::record::missing("id"))?,
                     name,
                     status,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

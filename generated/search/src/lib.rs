@@ -244,7 +244,7 @@ pub struct Document {
     pub published_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Document {
@@ -268,7 +268,7 @@ impl<'de> rt::serde::Deserialize<'de> for Document {
                 let mut title = None;
                 let mut score = None;
                 let mut published_at = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -276,8 +276,7 @@ impl<'de> rt::serde::Deserialize<'de> for Document {
                         "score" => score = __map.next_value()?,
                         "published_at" => published_at = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -286,7 +285,7 @@ impl<'de> rt::serde::Deserialize<'de> for Document {
                     title,
                     score,
                     published_at,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

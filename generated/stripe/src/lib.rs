@@ -305,7 +305,7 @@ pub struct Customer {
     pub metadata: Option<rt::serde_json::Value>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Customer {
@@ -330,7 +330,7 @@ impl<'de> rt::serde::Deserialize<'de> for Customer {
                 let mut created = None;
                 let mut livemode = None;
                 let mut metadata = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -339,8 +339,7 @@ impl<'de> rt::serde::Deserialize<'de> for Customer {
                         "livemode" => livemode = __map.next_value()?,
                         "metadata" => metadata = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -350,7 +349,7 @@ impl<'de> rt::serde::Deserialize<'de> for Customer {
                     created,
                     livemode,
                     metadata,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }
@@ -390,7 +389,7 @@ pub struct Charge {
     pub paid: Option<bool>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
-    pub extra: rt::serde_json::Map<String, rt::serde_json::Value>,
+    pub extra: rt::Extra,
 }
 
 impl<'de> rt::serde::Deserialize<'de> for Charge {
@@ -415,7 +414,7 @@ impl<'de> rt::serde::Deserialize<'de> for Charge {
                 let mut currency = None;
                 let mut created = None;
                 let mut paid = None;
-                let mut extra = rt::serde_json::Map::new();
+                let mut extra = rt::record::ExtraBuilder::default();
                 while let Some(__key) = __map.next_key::<rt::record::Key<'de>>()? {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
@@ -424,8 +423,7 @@ impl<'de> rt::serde::Deserialize<'de> for Charge {
                         "created" => created = __map.next_value()?,
                         "paid" => paid = __map.next_value()?,
                         _ => {
-                            let value = __map.next_value()?;
-                            extra.insert(__key.into_string(), value);
+                            __map.next_value_seed(extra.field(__key.as_str()))?;
                         }
                     }
                 }
@@ -435,7 +433,7 @@ impl<'de> rt::serde::Deserialize<'de> for Charge {
                     currency: currency.ok_or_else(|| rt::record::missing("currency"))?,
                     created,
                     paid,
-                    extra,
+                    extra: extra.finish(),
                 })
             }
         }

@@ -111,23 +111,45 @@ pub(super) fn fingerprint_values(records: &[Value]) -> Option<u64> {
 }
 
 /// JSON text without the whitespace between tokens: what `serde_json` writes for the
-/// same value, where the text spells strings and numbers as it does.
+/// same value, where the text spells strings and numbers as it does. Strings are
+/// copied whole (found with `memchr`); only the short stretches between them are looked
+/// at byte by byte.
 fn strip_whitespace(text: &str, out: &mut Vec<u8>) {
-    let (mut in_string, mut escaped) = (false, false);
-    for &byte in text.as_bytes() {
-        if in_string {
-            out.push(byte);
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else if !byte.is_ascii_whitespace() {
-            in_string = byte == b'"';
-            out.push(byte);
+    let mut rest = text.as_bytes();
+    while !rest.is_empty() {
+        let quote = memchr::memchr(b'"', rest).unwrap_or(rest.len());
+        let between = &rest[..quote];
+        if between.iter().any(u8::is_ascii_whitespace) {
+            out.extend(between.iter().filter(|b| !b.is_ascii_whitespace()));
+        } else {
+            out.extend_from_slice(between);
+        }
+        rest = &rest[quote..];
+        let end = string_end(rest);
+        out.extend_from_slice(&rest[..end]);
+        rest = &rest[end..];
+    }
+}
+
+/// The length of the string that `text` starts with, quotes included (0 when it does
+/// not start with one; all of it when the string does not end).
+fn string_end(text: &[u8]) -> usize {
+    if text.first() != Some(&b'"') {
+        return 0;
+    }
+    let mut at = 1;
+    while let Some(found) = memchr::memchr2(b'"', b'\\', &text[at..]) {
+        at += found;
+        if text[at] == b'"' {
+            return at + 1;
+        }
+        // A backslash and the character it escapes.
+        at += 2;
+        if at >= text.len() {
+            break;
         }
     }
+    text.len()
 }
 
 #[cfg(test)]
@@ -200,5 +222,12 @@ mod tests {
         let mut out = Vec::new();
         strip_whitespace(texts[0], &mut out);
         assert_eq!(out, b"{\"id\":1,\"name\":\"a b\\\" c\"}");
+        // An escaped backslash ends no string early; an escaped quote ends none.
+        out.clear();
+        strip_whitespace(r#"[ "x\\" , "y\" z" ,	{"k" : [ 1 , 2 ] } , "" ]"#, &mut out);
+        assert_eq!(out, br#"["x\\","y\" z",{"k":[1,2]},""]"#);
+        out.clear();
+        strip_whitespace(r#" "unterminated \"#, &mut out);
+        assert_eq!(out, br#""unterminated \"#);
     }
 }

@@ -1,6 +1,10 @@
 //! What the generated `Deserialize` of a record uses. A record is read field by field:
-//! declared fields into their typed slots, every other field into `extra`. Serde's
+//! declared fields into their typed slots, every other field into `extra` (`Extra`). Serde's
 //! `#[serde(flatten)]` would first buffer every field of every record.
+
+mod extra;
+
+pub use extra::{Extra, ExtraBuilder, ExtraField};
 
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 use std::borrow::Cow;
