@@ -296,8 +296,14 @@ async fn an_offset_api_that_returns_the_same_page() {
 
 #[tokio::test]
 async fn the_same_page_is_caught_when_the_records_are_found_in_the_first_response() {
-    // The first page is read as JSON values, the second from the text: they compare.
-    let (url, _) = same_page_api().await;
+    // The selector is found in the first response, read as JSON values; the second
+    // is read from the text. Pretty-printed, as some APIs send it: the text is not what
+    // the values would be written as, and the pages still compare.
+    let (url, _) = api(|_, _| {
+        let page = page(1, 5, json!({"total": 1_000_000_000}));
+        http::json(serde_json::to_string_pretty(&page).unwrap().as_bytes())
+    })
+    .await;
     let paginator = Paginator::Offset(OffsetPaginator {
         limit: 5,
         ..OffsetPaginator::DEFAULT

@@ -125,7 +125,7 @@ pub fn json_lines<T: Serialize + Send + 'static>(
         let mut failed = None;
         for record in chunk {
             let written = record.and_then(|record| {
-                serde_json::to_writer(&mut lines.text, &record)
+                crate::record::with_serde_json(|| serde_json::to_writer(&mut lines.text, &record))
                     .map_err(|e| Error::Config(format!("cannot write a record as JSON: {e}")))
             });
             match written {
@@ -148,7 +148,7 @@ pub fn json_lines<T: Serialize + Send + 'static>(
 pub fn values<T: Serialize>(records: impl Stream<Item = Result<T>> + Send + 'static) -> Values {
     Box::pin(records.map(|record| {
         record.and_then(|record| {
-            serde_json::to_value(&record)
+            crate::record::with_serde_json(|| serde_json::to_value(&record))
                 .map_err(|e| Error::Config(format!("cannot read a record as JSON: {e}")))
         })
     }))

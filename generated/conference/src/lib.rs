@@ -322,8 +322,10 @@ pub struct Event {
     /// `name`: text, nullable.
     pub name: Option<String>,
     /// `starts_at`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub starts_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `updated_at`: timestamp, not null.
+    #[serde(serialize_with = "rt::record::write_timestamp")]
     pub updated_at: rt::chrono::DateTime<rt::chrono::Utc>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
@@ -356,8 +358,16 @@ impl<'de> rt::serde::Deserialize<'de> for Event {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "name" => name = __map.next_value()?,
-                        "starts_at" => starts_at = __map.next_value()?,
-                        "updated_at" => updated_at = Some(__map.next_value()?),
+                        "starts_at" => {
+                            starts_at = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
+                        "updated_at" => {
+                            updated_at = Some(
+                                __map.next_value::<rt::record::Timestamp>()?.0,
+                            );
+                        }
                         _ => {
                             __map.next_value_seed(extra.field(__key.as_str()))?;
                         }

@@ -298,6 +298,7 @@ pub struct Contact {
     /// `email`: text, nullable.
     pub email: Option<String>,
     /// `updated_at`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub updated_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
@@ -329,7 +330,11 @@ impl<'de> rt::serde::Deserialize<'de> for Contact {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "email" => email = __map.next_value()?,
-                        "updated_at" => updated_at = __map.next_value()?,
+                        "updated_at" => {
+                            updated_at = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
                         _ => {
                             __map.next_value_seed(extra.field(__key.as_str()))?;
                         }

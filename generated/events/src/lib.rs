@@ -246,8 +246,10 @@ pub struct EventData {
     /// `name`: text, nullable.
     pub name: Option<String>,
     /// `start_time`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub start_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `end_time`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub end_time: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
@@ -280,8 +282,16 @@ impl<'de> rt::serde::Deserialize<'de> for EventData {
                     match __key.as_str() {
                         "id" => id = Some(__map.next_value()?),
                         "name" => name = __map.next_value()?,
-                        "start_time" => start_time = __map.next_value()?,
-                        "end_time" => end_time = __map.next_value()?,
+                        "start_time" => {
+                            start_time = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
+                        "end_time" => {
+                            end_time = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
                         _ => {
                             __map.next_value_seed(extra.field(__key.as_str()))?;
                         }

@@ -297,8 +297,10 @@ pub struct Issue {
     /// `state`: text, nullable.
     pub state: Option<String>,
     /// `created_at`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub created_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `closed_at`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub closed_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// `labels`: json, nullable.
     pub labels: Option<rt::serde_json::Value>,
@@ -338,8 +340,16 @@ impl<'de> rt::serde::Deserialize<'de> for Issue {
                         "number" => number = Some(__map.next_value()?),
                         "title" => title = Some(__map.next_value()?),
                         "state" => state = __map.next_value()?,
-                        "created_at" => created_at = __map.next_value()?,
-                        "closed_at" => closed_at = __map.next_value()?,
+                        "created_at" => {
+                            created_at = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
+                        "closed_at" => {
+                            closed_at = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
                         "labels" => labels = __map.next_value()?,
                         _ => {
                             __map.next_value_seed(extra.field(__key.as_str()))?;

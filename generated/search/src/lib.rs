@@ -241,6 +241,7 @@ pub struct Document {
     /// `score`: double, nullable.
     pub score: Option<f64>,
     /// `published_at`: timestamp, nullable.
+    #[serde(serialize_with = "rt::record::write_optional_timestamp")]
     pub published_at: Option<rt::chrono::DateTime<rt::chrono::Utc>>,
     /// Fields the spec does not declare, exactly as the API sent them.
     #[serde(flatten)]
@@ -274,7 +275,11 @@ impl<'de> rt::serde::Deserialize<'de> for Document {
                         "id" => id = Some(__map.next_value()?),
                         "title" => title = __map.next_value()?,
                         "score" => score = __map.next_value()?,
-                        "published_at" => published_at = __map.next_value()?,
+                        "published_at" => {
+                            published_at = __map
+                                .next_value::<Option<rt::record::Timestamp>>()?
+                                .map(|t| t.0);
+                        }
                         _ => {
                             __map.next_value_seed(extra.field(__key.as_str()))?;
                         }

@@ -159,7 +159,7 @@ fn flatten<T: Send + 'static>(
 }
 
 fn parent_value<P: serde::Serialize + ?Sized>(endpoint: &Endpoint, parent: &P) -> Result<Value> {
-    serde_json::to_value(parent).map_err(|e| {
+    crate::record::with_serde_json(|| serde_json::to_value(parent)).map_err(|e| {
         Error::Config(format!(
             "resource `{}`: a parent record cannot be read: {e}",
             endpoint.resource

@@ -41,8 +41,9 @@ pub(super) enum Body {
     /// Taken from the response by the general way (a record that is not an object, or
     /// one that does not match its type, whose error the caller words).
     Values(Vec<Value>),
-    /// Still in [`Head::doc`], to be taken once the paginator has read it.
-    InDoc,
+    /// Still in [`Head::doc`], to be taken once the paginator has read it; with the
+    /// response's text, to fingerprint the records by once their selector is known.
+    InDoc(Vec<u8>),
 }
 
 /// A page on its way.
@@ -152,7 +153,7 @@ async fn fetch(
         records: None,
         fingerprint: None,
     });
-    Ok(Some(Body::InDoc))
+    Ok(Some(Body::InDoc(body)))
 }
 
 /// A response as a `Value`; an empty body is `null`.

@@ -85,19 +85,21 @@ fn fingerprint_request(request: &Prepared) -> u64 {
     hasher.finish()
 }
 
-/// The fingerprint of a page's records as texts; `None` for no records.
+/// The fingerprint of a page's records as texts, as the API spelled them; `None` for
+/// no records. Every page of a walk whose records are read from the text is
+/// fingerprinted this way (the first one too, when its selector had to be found: see
+/// `Walk::fingerprint`), so pages compare alike without rewriting their text.
 pub(super) fn fingerprint_texts(records: &[&RawValue]) -> Option<u64> {
     let mut hasher = hasher();
-    let mut compact = Vec::new();
     for record in records {
-        compact.clear();
-        strip_whitespace(record.get(), &mut compact);
-        hasher.write(&compact);
+        hasher.write_usize(record.get().len());
+        hasher.write(record.get().as_bytes());
     }
     (!records.is_empty()).then(|| hasher.finish())
 }
 
-/// The fingerprint of a page's records as values; `None` for no records.
+/// The fingerprint of a page's records as values (a walk that reads them the general
+/// way); `None` for no records.
 pub(super) fn fingerprint_values(records: &[Value]) -> Option<u64> {
     let mut hasher = hasher();
     let mut compact = Vec::new();
@@ -105,51 +107,10 @@ pub(super) fn fingerprint_values(records: &[Value]) -> Option<u64> {
         compact.clear();
         // Writing into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut compact, record);
+        hasher.write_usize(compact.len());
         hasher.write(&compact);
     }
     (!records.is_empty()).then(|| hasher.finish())
-}
-
-/// JSON text without the whitespace between tokens: what `serde_json` writes for the
-/// same value, where the text spells strings and numbers as it does. Strings are
-/// copied whole (found with `memchr`); only the short stretches between them are looked
-/// at byte by byte.
-fn strip_whitespace(text: &str, out: &mut Vec<u8>) {
-    let mut rest = text.as_bytes();
-    while !rest.is_empty() {
-        let quote = memchr::memchr(b'"', rest).unwrap_or(rest.len());
-        let between = &rest[..quote];
-        if between.iter().any(u8::is_ascii_whitespace) {
-            out.extend(between.iter().filter(|b| !b.is_ascii_whitespace()));
-        } else {
-            out.extend_from_slice(between);
-        }
-        rest = &rest[quote..];
-        let end = string_end(rest);
-        out.extend_from_slice(&rest[..end]);
-        rest = &rest[end..];
-    }
-}
-
-/// The length of the string that `text` starts with, quotes included (0 when it does
-/// not start with one; all of it when the string does not end).
-fn string_end(text: &[u8]) -> usize {
-    if text.first() != Some(&b'"') {
-        return 0;
-    }
-    let mut at = 1;
-    while let Some(found) = memchr::memchr2(b'"', b'\\', &text[at..]) {
-        at += found;
-        if text[at] == b'"' {
-            return at + 1;
-        }
-        // A backslash and the character it escapes.
-        at += 2;
-        if at >= text.len() {
-            break;
-        }
-    }
-    text.len()
 }
 
 #[cfg(test)]
@@ -206,28 +167,31 @@ mod tests {
     }
 
     #[test]
-    fn records_read_as_text_or_as_values_fingerprint_alike() {
-        let texts = ["{ \"id\" : 1,\n  \"name\": \"a b\\\" c\" }", "{\"id\":2}"];
-        let raw: Vec<Box<RawValue>> = texts
-            .iter()
-            .map(|t| RawValue::from_string((*t).to_owned()).unwrap())
-            .collect();
-        let raw: Vec<&RawValue> = raw.iter().map(|t| &**t).collect();
-        let values: Vec<Value> = texts
-            .iter()
-            .map(|t| serde_json::from_str(t).unwrap())
-            .collect();
-        assert_eq!(fingerprint_texts(&raw), fingerprint_values(&values));
-        assert_ne!(fingerprint_texts(&raw[..1]), fingerprint_texts(&raw));
-        let mut out = Vec::new();
-        strip_whitespace(texts[0], &mut out);
-        assert_eq!(out, b"{\"id\":1,\"name\":\"a b\\\" c\"}");
-        // An escaped backslash ends no string early; an escaped quote ends none.
-        out.clear();
-        strip_whitespace(r#"[ "x\\" , "y\" z" ,	{"k" : [ 1 , 2 ] } , "" ]"#, &mut out);
-        assert_eq!(out, br#"["x\\","y\" z",{"k":[1,2]},""]"#);
-        out.clear();
-        strip_whitespace(r#" "unterminated \"#, &mut out);
-        assert_eq!(out, br#""unterminated \"#);
+    fn records_fingerprint_as_spelled_and_by_their_bounds() {
+        let raw = |texts: &[&str]| -> Vec<Box<RawValue>> {
+            texts
+                .iter()
+                .map(|t| RawValue::from_string((*t).to_owned()).unwrap())
+                .collect()
+        };
+        let print = |texts: &[&str]| {
+            let raw = raw(texts);
+            let raw: Vec<&RawValue> = raw.iter().map(|t| &**t).collect();
+            fingerprint_texts(&raw)
+        };
+        assert_eq!(print(&["{\"id\":1}", "{}"]), print(&["{\"id\":1}", "{}"]));
+        assert_ne!(print(&["{\"id\":1}", "{}"]), print(&["{\"id\":2}", "{}"]));
+        assert_ne!(print(&["{\"id\":1}"]), print(&["{\"id\":1}", "{}"]));
+        assert_ne!(print(&["\"ab\"", "\"c\""]), print(&["\"a\"", "\"bc\""]));
+        assert_eq!(print(&[]), None);
+        let values = |texts: &[&str]| {
+            let values: Vec<Value> = texts
+                .iter()
+                .map(|t| serde_json::from_str(t).unwrap())
+                .collect();
+            fingerprint_values(&values)
+        };
+        assert_eq!(values(&["{ \"id\": 1 }"]), values(&["{\"id\":1}"]));
+        assert_ne!(values(&["{\"id\":1}"]), values(&["{\"id\":3}"]));
     }
 }

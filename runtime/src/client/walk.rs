@@ -12,7 +12,7 @@
 //! walk send a request only when the page before it is done.
 
 use super::fetch::{Body, Head, InFlight};
-use super::loops::{fingerprint_values, Guard, Stop};
+use super::loops::{fingerprint_texts, fingerprint_values, Guard, Stop};
 use super::read::{Boxed, Failure, Reader};
 use super::Client;
 use crate::incremental::{lock, Tracker};
@@ -188,6 +188,15 @@ impl Walk {
         (!inside).then(|| (selector.clone(), self.reader))
     }
 
+    /// The fingerprint of a page read the general way as the walk's later pages will
+    /// be fingerprinted: from its text, when they are read from theirs (the first page,
+    /// whose selector had to be found first). `None`: from its values, as theirs.
+    fn fingerprint(&self, selector: &Selector, text: &[u8]) -> Option<Option<u64>> {
+        self.typed_selector()?;
+        let split = selector.split(std::str::from_utf8(text).ok()?).ok()?;
+        Some(fingerprint_texts(&split.records))
+    }
+
     /// Sends the next requests before the records of this page are taken, except for
     /// children: they are fetched for many parents at once (`FanOut`), and each sends
     /// a request only when its records are asked for, which bounds the pages held.
@@ -320,14 +329,18 @@ impl Walk {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Where the walk goes ahead, the next requests are on their way; now the
         // records of this page.
-        let body = match in_flight.body().await? {
-            Body::Typed(records) => Ok(records),
-            Body::Values(values) => Err(values),
-            Body::InDoc => Err(selector.take_records(&mut doc)),
-        };
-        let fingerprint = match &body {
-            Ok(_) => fingerprint,
-            Err(values) => fingerprint_values(values),
+        let (body, fingerprint) = match in_flight.body().await? {
+            Body::Typed(records) => (Ok(records), fingerprint),
+            Body::Values(values) => {
+                let fingerprint = fingerprint_values(&values);
+                (Err(values), fingerprint)
+            }
+            Body::InDoc(text) => {
+                let fingerprint = self.fingerprint(&selector, &text);
+                let values = selector.take_records(&mut doc);
+                let fingerprint = fingerprint.unwrap_or_else(|| fingerprint_values(&values));
+                (Err(values), fingerprint)
+            }
         };
         if let Err(earlier) = self.guard.page(self.number, fingerprint) {
             self.finish();

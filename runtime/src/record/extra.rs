@@ -4,13 +4,15 @@
 //! the record is read they are written, key and value, as compact JSON into one buffer.
 //! No `Value`, no map and no key `String`s are made for them, which is most of what
 //! reading a record into a `serde_json::Map` costs. The map is built the first time the
-//! fields are looked at; writing the record out (JSON lines, loading) reads the buffer
-//! again, one value at a time, without building it.
+//! fields are looked at. Writing the record with serde_json (JSON lines, loading, a
+//! parent's fields for its children) copies each value's text from the buffer.
 
 use super::Key;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
@@ -20,8 +22,8 @@ use std::sync::OnceLock;
 /// It reads as the `serde_json::Map<String, Value>` of those fields (it derefs to one):
 /// `record.extra.get("venue")`, `record.extra["tags"]`, `record.extra.iter()`. That map
 /// is built on first use; until then the fields are one buffer of compact JSON, written
-/// while the record was read. Serializing the record writes them from that buffer, in
-/// the order the API sent them. A name sent twice is read as the map reads it: the last
+/// while the record was read. Serializing the record writes them in the order the API
+/// sent them (the runtime's JSON lines and loading copy them from that buffer). A name sent twice is read as the map reads it: the last
 /// value wins.
 #[derive(Clone, Default)]
 pub struct Extra(Repr);
@@ -31,7 +33,7 @@ enum Repr {
     /// `{"name":value,...}` as compact JSON (empty for no fields), and the map read from
     /// it once it is needed.
     Json {
-        json: Vec<u8>,
+        json: String,
         map: OnceLock<Map<String, Value>>,
     },
     /// The fields as a map: made from one, or changed through `DerefMut`.
@@ -41,7 +43,7 @@ enum Repr {
 impl Default for Repr {
     fn default() -> Self {
         Repr::Json {
-            json: Vec::new(),
+            json: String::new(),
             map: OnceLock::new(),
         }
     }
@@ -67,11 +69,11 @@ impl Extra {
 
 /// The buffer back as a map. It was written by serde_json from values it had just
 /// read, so it reads back; an empty buffer is no fields.
-fn read(json: &[u8]) -> Map<String, Value> {
+fn read(json: &str) -> Map<String, Value> {
     if json.is_empty() {
         return Map::new();
     }
-    serde_json::from_slice(json).unwrap_or_default()
+    serde_json::from_str(json).unwrap_or_default()
 }
 
 impl Deref for Extra {
@@ -126,8 +128,10 @@ impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let json = match &self.0 {
             Repr::Json { json, .. } if json.is_empty() => "{}".into(),
-            Repr::Json { json, .. } => String::from_utf8_lossy(json),
-            Repr::Map(map) => serde_json::to_string(map).unwrap_or_default().into(),
+            Repr::Json { json, .. } => json.as_str().into(),
+            Repr::Map(map) => {
+                std::borrow::Cow::Owned(serde_json::to_string(map).unwrap_or_default())
+            }
         };
         f.debug_tuple("Extra")
             .field(&format_args!("{json}"))
@@ -165,8 +169,12 @@ impl ExtraBuilder {
         if !self.json.is_empty() {
             self.json.push(b'}');
         }
+        // serde_json wrote it all from `str`s: checked once here, it is then read as
+        // text, without checking each string again.
+        let json = String::from_utf8(self.json)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Extra(Repr::Json {
-            json: self.json,
+            json,
             map: OnceLock::new(),
         })
     }
@@ -221,17 +229,18 @@ impl<'de> Deserialize<'de> for Extra {
     }
 }
 
-/// A map of the fields, as `#[serde(flatten)]` on a record needs: from the buffer, each
-/// value goes from its text to the serializer with nothing built in between.
+/// A map of the fields, as `#[serde(flatten)]` on a record needs. For serde_json's own
+/// serializers (inside [`with_serde_json`]) each value is copied as the text it is kept
+/// in; any other serializer gets the map, built once.
 impl Serialize for Extra {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let json = match &self.0 {
-            Repr::Json { json, .. } if !json.is_empty() => json,
+            Repr::Json { json, .. } if !json.is_empty() && SERDE_JSON.with(Cell::get) => json,
             _ => return (**self).serialize(serializer),
         };
         let mut out = serializer.serialize_map(None)?;
         let mut failed = None;
-        let mut fields = serde_json::Deserializer::from_slice(json);
+        let mut fields = serde_json::Deserializer::from_str(json);
         let read = (&mut fields).deserialize_map(Entries {
             out: &mut out,
             failed: &mut failed,
@@ -244,7 +253,30 @@ impl Serialize for Extra {
     }
 }
 
-/// Reads the buffer's fields into a serializer's map.
+thread_local! {
+    /// Set inside [`with_serde_json`].
+    static SERDE_JSON: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `serialize`, which serializes with serde_json's own serializers only (to text
+/// or to a `Value`): the undeclared fields of records are then copied from their text,
+/// not read into a map and written again. A `RawValue` means nothing to any other
+/// serializer.
+pub(crate) fn with_serde_json<R>(serialize: impl FnOnce() -> R) -> R {
+    /// Puts the flag back even if serializing panics.
+    struct Restore(bool);
+
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SERDE_JSON.with(|flag| flag.set(self.0));
+        }
+    }
+
+    let _restore = Restore(SERDE_JSON.with(|flag| flag.replace(true)));
+    serialize()
+}
+
+/// Reads the buffer's fields into a serializer's map, each value as its text.
 struct Entries<'a, M: SerializeMap> {
     out: &'a mut M,
     failed: &'a mut Option<M::Error>,
@@ -259,33 +291,14 @@ impl<'de, M: SerializeMap> Visitor<'de> for Entries<'_, M> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<(), A::Error> {
         while let Some(key) = fields.next_key::<Key<'de>>()? {
-            fields.next_value_seed(Entry {
-                key: key.as_str(),
-                out: &mut *self.out,
-                failed: &mut *self.failed,
-            })?;
+            let value: &RawValue = fields.next_value()?;
+            if let Err(error) = self.out.serialize_entry(key.as_str(), value) {
+                // The serializer's own error is what the caller gets.
+                *self.failed = Some(error);
+                return Err(de::Error::custom("cannot write an undeclared field"));
+            }
         }
         Ok(())
-    }
-}
-
-/// One field, from its text in the buffer to the serializer.
-struct Entry<'a, M: SerializeMap> {
-    key: &'a str,
-    out: &'a mut M,
-    failed: &'a mut Option<M::Error>,
-}
-
-impl<'de, M: SerializeMap> DeserializeSeed<'de> for Entry<'_, M> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
-        let value = serde_transcode::Transcoder::new(value);
-        self.out.serialize_entry(self.key, &value).map_err(|error| {
-            // The serializer's own error is what the caller gets.
-            *self.failed = Some(error);
-            de::Error::custom("cannot write an undeclared field")
-        })
     }
 }
 
@@ -410,6 +423,24 @@ mod tests {
         assert_eq!(
             a.extra,
             Extra::from(json!({"x": 1, "y": "é"}).as_object().unwrap().clone())
+        );
+    }
+
+    #[test]
+    fn serde_json_copies_the_fields_as_kept_and_other_formats_get_values() {
+        let record: Record = serde_json::from_str(TEXT).unwrap();
+        let text = with_serde_json(|| serde_json::to_string(&record).unwrap());
+        assert_eq!(text, serde_json::to_string(&record).unwrap());
+        let value = with_serde_json(|| serde_json::to_value(&record).unwrap());
+        assert_eq!(value, serde_json::to_value(&record).unwrap());
+        assert_eq!(value, serde_json::from_str::<Value>(TEXT).unwrap());
+        assert!(!SERDE_JSON.with(Cell::get), "the flag is put back");
+        // A serializer that is not serde_json's gets each value, not a `RawValue`.
+        let record: Record =
+            serde_json::from_str(r#"{"id": 1, "n": 2.5, "s": "x", "list": [1, 2]}"#).unwrap();
+        assert_eq!(
+            toml::to_string(&record).unwrap(),
+            "id = 1\nn = 2.5\ns = \"x\"\nlist = [1, 2]\n"
         );
     }
 

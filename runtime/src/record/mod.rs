@@ -3,8 +3,11 @@
 //! `#[serde(flatten)]` would first buffer every field of every record.
 
 mod extra;
+mod timestamp;
 
+pub(crate) use extra::with_serde_json;
 pub use extra::{Extra, ExtraBuilder, ExtraField};
+pub use timestamp::{write_optional_timestamp, write_timestamp, Timestamp};
 
 use serde::de::{Deserialize, Deserializer, Error, Visitor};
 use std::borrow::Cow;
