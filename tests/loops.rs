@@ -318,6 +318,38 @@ async fn the_same_page_is_caught_when_the_records_are_found_in_the_first_respons
 }
 
 #[tokio::test]
+async fn the_same_page_of_records_that_are_not_objects_is_caught() {
+    // The selector is found in the first response (read as a value), and the records
+    // are not objects: the second page, read from its text, still compares.
+    let (url, _) = api(|_, _| ok(&json!({"data": [1, 2, 3], "total": 1_000_000_000}))).await;
+    let paginator = Paginator::Offset(OffsetPaginator {
+        limit: 3,
+        ..OffsetPaginator::DEFAULT
+    });
+    let mut settings = ClientConfig::new(&url);
+    settings.auth = Auth::ApiKey {
+        name: "api_key".into(),
+        location: ApiKeyLocation::Query,
+        key: KEY.into(),
+    };
+    let client = Client::new(settings).unwrap();
+    let mut records = client.records::<Value>(endpoint_with(paginator, None));
+    let (mut received, mut error) = (Vec::new(), None);
+    while let Some(record) = records.next().await {
+        match record {
+            Ok(record) => received.push(record),
+            Err(e) => error = Some(e),
+        }
+    }
+    assert_eq!(received.len(), 3, "each record once: {received:?}");
+    let error = assert_loop(error, "offset=3");
+    assert!(
+        error.contains("page 2 holds the same records as page 1"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
 async fn an_offset_api_without_a_total_that_returns_the_same_page() {
     let (url, _) = same_page_api().await;
     let paginator = Paginator::Offset(OffsetPaginator {

@@ -117,6 +117,10 @@ pub trait Connector: Sized {
 /// Serializes a stream of typed records as JSON lines, into one buffer for the records
 /// that are ready together rather than a string each. An error comes after the lines
 /// of the records before it.
+///
+/// `extra`'s values are copied as their text (`RawValue`s), which only serde_json
+/// understands: a `T` whose `Serialize` runs another serializer on a record inside
+/// must not be given here.
 pub fn json_lines<T: Serialize + Send + 'static>(
     records: impl Stream<Item = Result<T>> + Send + 'static,
 ) -> JsonLines {
@@ -145,6 +149,8 @@ pub fn json_lines<T: Serialize + Send + 'static>(
 }
 
 /// Turns a stream of typed records into JSON values, for the loader.
+///
+/// As for [`json_lines`], `T` is serialized with serde_json's own serializer only.
 pub fn values<T: Serialize>(records: impl Stream<Item = Result<T>> + Send + 'static) -> Values {
     Box::pin(records.map(|record| {
         record.and_then(|record| {

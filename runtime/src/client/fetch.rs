@@ -42,8 +42,9 @@ pub(super) enum Body {
     /// one that does not match its type, whose error the caller words).
     Values(Vec<Value>),
     /// Still in [`Head::doc`], to be taken once the paginator has read it; with the
-    /// response's text, to fingerprint the records by once their selector is known.
-    InDoc(Vec<u8>),
+    /// response's text when the selector was not known yet, to fingerprint the records
+    /// by once it is.
+    InDoc(Option<Vec<u8>>),
 }
 
 /// A page on its way.
@@ -54,17 +55,20 @@ pub(super) struct InFlight {
 
 impl InFlight {
     /// Sends `request` now. With `typed`, the records are read along that selector
-    /// with that function where the response allows it.
+    /// with that function where the response allows it. With `keep_text` (the selector
+    /// is not known yet), a response read as a `Value` keeps its text too.
     pub(super) fn send(
         client: Client,
         endpoint: &'static Endpoint,
         request: Prepared,
         typed: Option<(Arc<Selector>, Reader)>,
+        keep_text: bool,
     ) -> Self {
         let (head, receiver) = oneshot::channel();
+        let fetch = fetch(client, endpoint, request, typed, keep_text, head);
         InFlight {
             head: Some(receiver),
-            task: tokio::spawn(fetch(client, endpoint, request, typed, head)),
+            task: tokio::spawn(fetch),
         }
     }
 
@@ -110,6 +114,7 @@ async fn fetch(
     endpoint: &'static Endpoint,
     request: Prepared,
     typed: Option<(Arc<Selector>, Reader)>,
+    keep_text: bool,
     head: oneshot::Sender<Head>,
 ) -> Result<Option<Body>> {
     let url = client.url_with_auth(endpoint, &request.url);
@@ -153,7 +158,7 @@ async fn fetch(
         records: None,
         fingerprint: None,
     });
-    Ok(Some(Body::InDoc(body)))
+    Ok(Some(Body::InDoc(keep_text.then_some(body))))
 }
 
 /// A response as a `Value`; an empty body is `null`.

@@ -5,8 +5,9 @@
 //! first request), or more pages than the configured bound. Each ends the walk with an
 //! error instead of paging, and printing duplicates, forever.
 //!
-//! Records are fingerprinted by their compact JSON text, whether they were read from
-//! the response text or as JSON values, so that pages read either way compare.
+//! Records are fingerprinted by their text as the API sent it when the walk reads
+//! records from the text (the first page too, read before its selector was known), and
+//! by their compact JSON when it reads them as values: one way for every page of a walk.
 
 use crate::paginate::Prepared;
 use serde_json::value::RawValue;

@@ -129,6 +129,7 @@ impl Walk {
             return;
         }
         let typed = self.typed_selector();
+        let keep_text = self.selector.is_none();
         let Some((state, request)) = self.next.as_mut() else {
             return;
         };
@@ -163,6 +164,7 @@ impl Walk {
                 self.endpoint,
                 next,
                 typed.clone(),
+                keep_text,
             ));
         }
     }
@@ -331,12 +333,11 @@ impl Walk {
         // records of this page.
         let (body, fingerprint) = match in_flight.body().await? {
             Body::Typed(records) => (Ok(records), fingerprint),
-            Body::Values(values) => {
-                let fingerprint = fingerprint_values(&values);
-                (Err(values), fingerprint)
-            }
+            // Read from the text first, and fingerprinted as such, like the walk's
+            // other pages.
+            Body::Values(values) => (Err(values), fingerprint),
             Body::InDoc(text) => {
-                let fingerprint = self.fingerprint(&selector, &text);
+                let fingerprint = text.and_then(|text| self.fingerprint(&selector, &text));
                 let values = selector.take_records(&mut doc);
                 let fingerprint = fingerprint.unwrap_or_else(|| fingerprint_values(&values));
                 (Err(values), fingerprint)

@@ -8,12 +8,15 @@
 //! parent's fields for its children) copies each value's text from the buffer.
 
 use super::Key;
+use foldhash::fast::FixedState;
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
+use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut};
 use std::sync::OnceLock;
 
@@ -67,13 +70,22 @@ impl Extra {
     }
 }
 
-/// The buffer back as a map. It was written by serde_json from values it had just
-/// read, so it reads back; an empty buffer is no fields.
+/// The buffer back as a map; an empty buffer is no fields. It was written by
+/// serde_json from values it had just read (numbers read back exactly: the workspace
+/// turns on `float_roundtrip`), no deeper than the record they were read from, so it
+/// reads back.
 fn read(json: &str) -> Map<String, Value> {
     if json.is_empty() {
         return Map::new();
     }
-    serde_json::from_str(json).unwrap_or_default()
+    serde_json::from_str(json).unwrap_or_else(|error| {
+        tracing::error!(
+            "the undeclared fields of a record do not read back ({error}); {} bytes of them \
+             are left out",
+            json.len()
+        );
+        Map::new()
+    })
 }
 
 impl Deref for Extra {
@@ -144,6 +156,7 @@ impl fmt::Debug for Extra {
 #[derive(Default)]
 pub struct ExtraBuilder {
     json: Vec<u8>,
+    names: Names,
 }
 
 /// Room for the undeclared fields of a typical record, so that the buffer is not
@@ -160,6 +173,7 @@ impl ExtraBuilder {
         } else {
             self.json.push(b',');
         }
+        self.names.add(key);
         write_key(&mut self.json, key);
         self.json.push(b':');
         ExtraField(&mut self.json)
@@ -173,10 +187,42 @@ impl ExtraBuilder {
         // text, without checking each string again.
         let json = String::from_utf8(self.json)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        if self.names.repeated {
+            // A name sent twice: as a map, its last value alone, wherever it is written.
+            return Extra(Repr::Map(read(&json)));
+        }
         Extra(Repr::Json {
             json,
             map: OnceLock::new(),
         })
+    }
+}
+
+/// The names written so far, by hash, to notice one sent twice. A record's first few
+/// are kept in place; a wide record's are kept in a set. Two names with the same hash
+/// only make the record take the map's way.
+#[derive(Default)]
+struct Names {
+    first: [u64; FIRST_NAMES],
+    count: usize,
+    more: HashSet<u64, FixedState>,
+    repeated: bool,
+}
+
+const FIRST_NAMES: usize = 16;
+
+impl Names {
+    fn add(&mut self, name: &str) {
+        let hash = FixedState::default().hash_one(name);
+        let first = &self.first[..self.count.min(FIRST_NAMES)];
+        let seen = first.contains(&hash) || self.more.contains(&hash);
+        self.repeated |= seen;
+        if self.count < FIRST_NAMES {
+            self.first[self.count] = hash;
+        } else {
+            self.more.insert(hash);
+        }
+        self.count += 1;
     }
 }
 
@@ -399,6 +445,20 @@ mod tests {
             serde_json::to_value(&record).unwrap(),
             json!({"id": 2, "a": 3})
         );
+        assert_eq!(
+            with_serde_json(|| serde_json::to_string(&record).unwrap()),
+            r#"{"id":2,"a":3}"#
+        );
+        // Past the names kept in place too.
+        let mut text: String = (0..40).map(|i| format!(r#""f{i}": {i}, "#)).collect();
+        text = format!(r#"{{{text}"id": 1, "f3": "again", "f39": "last"}}"#);
+        let record: Record = serde_json::from_str(&text).unwrap();
+        let written = with_serde_json(|| serde_json::to_string(&record).unwrap());
+        assert_eq!(written.matches(r#""f3":"#).count(), 1, "{written}");
+        assert_eq!(written.matches(r#""f39":"#).count(), 1, "{written}");
+        assert_eq!(record.extra["f3"], json!("again"));
+        assert_eq!(record.extra["f39"], json!("last"));
+        assert_eq!(record.extra.len(), 40);
     }
 
     #[test]

@@ -21,7 +21,7 @@ impl<'de> Deserialize<'de> for Timestamp {
             type Value = Timestamp;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a formatted date and time string")
+                f.write_str("an RFC 3339 formatted date and time string")
             }
 
             fn visit_str<E: Error>(self, text: &str) -> Result<Timestamp, E> {
@@ -102,7 +102,17 @@ mod tests {
             both("2026-03-01T10:00:00+05:30").0.unwrap().to_rfc3339(),
             "2026-03-01T04:30:00+00:00"
         );
-        assert!(serde_json::from_str::<Timestamp>("1700000000").is_err());
+        for json in ["1700000000", "null", "{}"] {
+            assert_eq!(
+                serde_json::from_str::<Timestamp>(json)
+                    .err()
+                    .map(|e| e.to_string()),
+                serde_json::from_str::<DateTime<Utc>>(json)
+                    .err()
+                    .map(|e| e.to_string()),
+                "{json}"
+            );
+        }
     }
 
     #[test]
