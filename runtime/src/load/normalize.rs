@@ -156,7 +156,7 @@ impl Normalizer {
         batch: &mut Batch,
     ) -> Result<(), Misfit> {
         let table = schema.ensure(&self.root, None);
-        let mut row = Vec::new();
+        let mut row = Vec::with_capacity(schema.tables[table].columns.len());
         let mut lists = Vec::new();
         match record {
             Value::Object(fields) => flatten(schema, table, fields, &mut row, &mut lists)?,
@@ -356,10 +356,13 @@ fn set(
     value: &Value,
     row: &mut Vec<Cell>,
 ) -> Result<(), Misfit> {
-    let existing = schema.tables[table].column(name).cloned();
-    if let Some(column) = &existing {
+    let columns = &schema.tables[table];
+    let existing = columns
+        .position(name)
+        .map(|position| (position, &columns.columns[position]));
+    let existed = existing.is_some();
+    if let Some((position, column)) = existing {
         if let Some(cell) = coerce(value, column.data_type) {
-            let position = schema.tables[table].position(name).unwrap_or_default();
             put(row, position, cell);
             return Ok(());
         }
@@ -378,9 +381,10 @@ fn set(
     let Some(cell) = coerce(value, data_type) else {
         return Ok(());
     };
-    let name = match existing {
-        Some(_) => schema.fit(format!("{name}{PATH_SEPARATOR}v_{}", data_type.name())),
-        None => name.to_owned(),
+    let name = if existed {
+        schema.fit(format!("{name}{PATH_SEPARATOR}v_{}", data_type.name()))
+    } else {
+        name.to_owned()
     };
     set_cell(schema, table, &name, data_type, true, cell, row);
     Ok(())

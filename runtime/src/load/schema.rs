@@ -26,7 +26,7 @@ pub struct TableSchema {
     pub parent: Option<String>,
     pub columns: Vec<Column>,
     #[serde(skip)]
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, foldhash::fast::RandomState>,
 }
 
 impl PartialEq for TableSchema {
@@ -41,7 +41,7 @@ impl TableSchema {
             name,
             parent,
             columns: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 

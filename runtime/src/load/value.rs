@@ -61,9 +61,10 @@ impl Cell {
 }
 
 /// RFC 3339 in UTC with microseconds: `2024-05-01T10:00:00.000000+00:00`, which sorts
-/// as text in time order.
+/// as text in time order. (chrono's RFC 3339 writer: a strftime pattern would be parsed
+/// again for every value.)
 pub fn format_timestamp(t: &DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
 }
 
 /// An ISO 8601 / RFC 3339 timestamp; without an offset it is taken as UTC (as dlt does).
@@ -187,6 +188,35 @@ pub fn coerce(value: &Value, to: DataType) -> Option<Cell> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn timestamps_are_written_with_microseconds_in_utc() {
+        for text in [
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.1234567+02:00",
+            "2016-12-31T23:59:60.25Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+        ] {
+            let t = parse_timestamp(text).unwrap();
+            assert_eq!(
+                format_timestamp(&t),
+                t.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string(),
+                "{text}"
+            );
+        }
+        let t = parse_timestamp("2024-05-01T10:00:00.1234567+02:00").unwrap();
+        assert_eq!(format_timestamp(&t), "2024-05-01T08:00:00.123456+00:00");
+        let far = NaiveDate::from_ymd_opt(12345, 1, 2)
+            .unwrap()
+            .and_hms_opt(3, 4, 5)
+            .unwrap();
+        let far = far.and_utc();
+        assert_eq!(
+            format_timestamp(&far),
+            far.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+        );
+    }
 
     #[test]
     fn values_coerce_into_column_types_or_not_at_all() {
