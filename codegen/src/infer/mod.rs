@@ -1,7 +1,7 @@
 //! `connectorgen infer` (feature `infer`): columns proposed from live responses.
 //!
 //! Up to N pages of every top-level resource are fetched through the runtime, with the
-//! spec's auth, paginator and data selector ([`client`]); every field of every record is
+//! spec's auth, paginator and data selector (`client`); every field of every record is
 //! observed ([`columns`]); the proposal is set against the spec's `columns`.
 
 mod client;

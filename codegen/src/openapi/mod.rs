@@ -1,13 +1,13 @@
 //! `connectorgen openapi`: an OpenAPI 3.0 or 3.1 document to a spec.
 //!
 //! The document is read as a JSON tree (YAML or JSON text), so that 3.0 and 3.1 are read
-//! the same way ([`schema`]). From it:
+//! the same way (`schema`). From it:
 //! - the base URL from `servers` (variables filled with their defaults);
 //! - the auth from the security scheme the document applies (api key in a header,
 //!   query or cookie; bearer; basic; OAuth2 client credentials), secrets by name;
 //! - one resource per GET endpoint that answers with a list or one object, its records
 //!   found in the response schema, its paginator told from its parameters and response
-//!   fields ([`paginate`]), its primary key guessed, a path parameter matched to a
+//!   fields (`paginate`), its primary key guessed, a path parameter matched to a
 //!   parent's field, its columns typed from the record schema.
 //!
 //! What had to be guessed is listed, and written as comments at the top of the spec.

@@ -5,7 +5,7 @@
 //! `range_start`/`range_end` say otherwise; records at exactly the start value that the
 //! previous run already returned (same primary key) are dropped; `last_value_func: min`
 //! walks the cursor downwards; `lag` starts each run that much before the last value.
-//! Cursors are compared as their column's type, not as text. [`Tracker`] does the
+//! Cursors are compared as their column's type, not as text. `Tracker` does the
 //! filtering, the rest of this module carries its settings and state.
 
 mod cursor;

@@ -1,8 +1,8 @@
 //! Paginators: what the next request asks for, and when to stop.
 //!
 //! Generated code declares a [`Paginator`] (plain data, `const`-constructible); every
-//! paginated call starts a fresh [`State`] from it. Before each request the state
-//! [prepares](State::prepare) it; after each response it [advances](State::advance).
+//! paginated call starts a fresh `State` from it. Before each request the state
+//! prepares it (`State::prepare`); after each response it advances (`State::advance`).
 
 mod auto;
 mod cursor;

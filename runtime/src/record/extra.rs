@@ -276,7 +276,7 @@ impl<'de> Deserialize<'de> for Extra {
 }
 
 /// A map of the fields, as `#[serde(flatten)]` on a record needs. For serde_json's own
-/// serializers (inside [`with_serde_json`]) each value is copied as the text it is kept
+/// serializers (inside `with_serde_json`) each value is copied as the text it is kept
 /// in; any other serializer gets the map, built once.
 impl Serialize for Extra {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

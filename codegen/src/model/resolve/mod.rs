@@ -22,7 +22,7 @@ use serde_json::Value;
 const MAX_NAME: usize = 64;
 
 /// Resolves a type-checked spec into a connector and the warnings about it (see
-/// [`Resolver::warn`]). `checked` is the document's value tree without the values that
+/// `Resolver::warn`). `checked` is the document's value tree without the values that
 /// failed to type-check.
 pub fn resolve(
     document: &Document,
