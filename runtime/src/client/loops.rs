@@ -91,27 +91,31 @@ fn fingerprint_request(request: &Prepared) -> u64 {
 /// fingerprinted this way (the first one too, when its selector had to be found: see
 /// `Walk::fingerprint`), so pages compare alike without rewriting their text.
 pub(super) fn fingerprint_texts(records: &[&RawValue]) -> Option<u64> {
-    let mut hasher = hasher();
-    for record in records {
-        hasher.write_usize(record.get().len());
-        hasher.write(record.get().as_bytes());
-    }
-    (!records.is_empty()).then(|| hasher.finish())
+    fingerprint(records.iter().map(|record| record.get().as_bytes()))
 }
 
 /// The fingerprint of a page's records as values (a walk that reads them the general
-/// way); `None` for no records.
+/// way), by their compact JSON; `None` for no records.
 pub(super) fn fingerprint_values(records: &[Value]) -> Option<u64> {
+    fingerprint(
+        records
+            .iter()
+            .map(|record| serde_json::to_vec(record).unwrap_or_default()),
+    )
+}
+
+/// Each record's bytes with their length before them, so that the records' bounds
+/// count; `None` for no records.
+fn fingerprint<B: AsRef<[u8]>>(records: impl Iterator<Item = B>) -> Option<u64> {
     let mut hasher = hasher();
-    let mut compact = Vec::new();
+    let mut any = false;
     for record in records {
-        compact.clear();
-        // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut compact, record);
-        hasher.write_usize(compact.len());
-        hasher.write(&compact);
+        let record = record.as_ref();
+        hasher.write_usize(record.len());
+        hasher.write(record);
+        any = true;
     }
-    (!records.is_empty()).then(|| hasher.finish())
+    any.then(|| hasher.finish())
 }
 
 #[cfg(test)]
